@@ -1,0 +1,124 @@
+//===- Passes.td - modelc passes ------------------------------------------===//
+//
+// Every pass of the modelc pipeline. Flag `modelc-<verb>-<noun>`, class `<Verb><Noun>Pass`,
+// file `passes/<Verb><Noun>.cpp`, test `test/passes/<verb>_<noun>.mlir`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODELC_PASSES_TD
+#define MODELC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldConstants : Pass<"modelc-fold-constants", "mlir::ModuleOp"> {
+  let summary = "Evaluates constant subgraphs and removes dead nodes";
+  let description = [{
+    Greedily folds every graph op whose operands are all constants (using the ops' folders,
+    which evaluate on the host) and erases ops whose results are unused. Large results become
+    resource blobs, so weights computed at compile time never bloat the context.
+
+    Before: `%s = graph.shape %x; %r = graph.reshape ...` with constant-foldable shape math.
+    After: `%r = graph.reshape %x : (tensor<1x512x1x1xf32>) -> tensor<1x512xf32>` only.
+  }];
+  let dependentDialects = ["::modelc::graph::GraphDialect"];
+}
+
+def FoldBatchNorm : Pass<"modelc-fold-batch-norm", "mlir::ModuleOp"> {
+  let summary = "Folds inference BatchNormalization into the preceding Conv's weights";
+  let description = [{
+    `batch_norm(conv(x, W, b))` with constant W, b and BN parameters becomes
+    `conv(x, W * s, (b - mean) * s + beta)` with `s = scale / sqrt(var + eps)` per output
+    channel, computed at compile time. A BatchNormalization that does not follow a
+    single-use Conv is left alone (it lowers to one elementwise kernel).
+  }];
+  let dependentDialects = ["::modelc::graph::GraphDialect"];
+}
+
+def LowerToKernel : Pass<"modelc-lower-to-kernel", "mlir::ModuleOp"> {
+  let summary = "Lowers graph ops on tensors to kernel ops on buffers";
+  let description = [{
+    Every tensor becomes a buffer (`kernel.alloc`), every constant a `kernel.weight`, every
+    reshape a `kernel.view`. Elementwise ops become `kernel.elementwise` with a scalar
+    `arith`/`math` body; Conv becomes a direct `kernel.conv` (ConvertConvToGemm decides on
+    im2col later); Gemm/MatMul become `kernel.gemm` with the bias as an epilogue. Function
+    results become trailing output arguments written by `kernel.copy`.
+
+    Before: `func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32>` with `graph.relu`.
+    After: `func.func @main(%x: memref<1x8xf32>, %y: memref<1x8xf32>)` with
+    `kernel.elementwise` and `kernel.copy`.
+  }];
+  let dependentDialects = ["::modelc::kernel::KernelDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect", "::mlir::func::FuncDialect"];
+}
+
+def FuseElementwise : Pass<"modelc-fuse-elementwise", "mlir::ModuleOp"> {
+  let summary = "Fuses elementwise kernels into their producers' epilogues";
+  let description = [{
+    A `kernel.elementwise` whose input is written by a GEMM, a convolution or another
+    elementwise kernel, read nowhere else and not broadcast, is folded into the producer:
+    its body becomes (part of) the producer's epilogue and the intermediate buffer
+    disappears. This fuses bias, activation and residual adds into convolutions and GEMMs,
+    and chains of elementwise ops into single loops.
+
+    Before: `kernel.conv ... outs(%t)` then `kernel.elementwise ins(%t) outs(%y) {relu}`.
+    After: `kernel.conv ... outs(%y) { relu epilogue }`.
+  }];
+  let dependentDialects = ["::modelc::kernel::KernelDialect"];
+}
+
+def ConvertConvToGemm : Pass<"modelc-convert-conv-to-gemm", "mlir::ModuleOp"> {
+  let summary = "Rewrites 2-d convolutions as im2col + GEMM where that pays";
+  let description = [{
+    Cost rule: a group's GEMM has M = Cout/group, K = Cin/group * kh * kw. Convolutions with
+    K >= `min-k` and M >= `min-m` run as GEMM; 1x1 stride-1 unpadded convolutions skip
+    im2col (the input already is the GEMM's B operand); others (depthwise, tiny channel
+    counts) keep the direct kernel.
+
+    Before: `kernel.conv ins(%x, %w) outs(%y)`.
+    After: `kernel.im2col ins(%x) outs(%col)`, `kernel.gemm ins(%w2, %col) outs(%y2)` with
+    views between the conv layout and the GEMM layout, and the epilogue carried over.
+  }];
+  let options = [
+    Option<"minK", "min-k", "int64_t", "8", "Smallest GEMM depth worth im2col">,
+    Option<"minM", "min-m", "int64_t", "4", "Smallest output channels per group worth GEMM">,
+  ];
+  let dependentDialects = ["::modelc::kernel::KernelDialect"];
+}
+
+def TileGemm : Pass<"modelc-tile-gemm", "mlir::ModuleOp"> {
+  let summary = "Chooses GEMM cache blocks and register tiles from a target description";
+  let description = [{
+    Sets `tile = [mc, kc, nc, mr, nr]` on every `kernel.gemm`. The register tile uses the
+    target's vector width and register count (mr rows x nr = k vectors of accumulators,
+    leaving registers for the A broadcast and B loads); kc keeps a kc x nr B panel in L1,
+    mc keeps an mc x kc A block in L2, nc keeps a kc x nc B block in L3; all clamped to the
+    problem size.
+
+    Before: `kernel.gemm ...` After: `kernel.gemm ... {tile = array<i64: 96, 256, 1024, 6, 32>}`
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"cpu\"", "cpu or cuda">,
+    Option<"vectorBits", "vector-bits", "int64_t", "512", "SIMD width in bits">,
+    Option<"registers", "registers", "int64_t", "32", "Vector registers">,
+    Option<"l1Bytes", "l1-bytes", "int64_t", "32768", "L1 data cache size">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", "1048576", "L2 cache size">,
+    Option<"l3Bytes", "l3-bytes", "int64_t", "16777216", "L3 cache size (per core share)">,
+  ];
+  let dependentDialects = ["::modelc::kernel::KernelDialect"];
+}
+
+def PlanMemory : Pass<"modelc-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Places every scratch buffer at an offset in one arena";
+  let description = [{
+    Computes each `kernel.alloc`'s live range (first writer to last reader, through views),
+    lets an elementwise kernel write over an input that dies there (same size, not
+    broadcast), and assigns 64-byte aligned offsets first-fit so buffers whose ranges do not
+    overlap share memory. Sets `offset` on each alloc and `kernel.arena_bytes` on the
+    function.
+
+    Before: `%a = kernel.alloc : memref<...>` After: `%a = kernel.alloc {offset = 0 : i64}`
+  }];
+  let dependentDialects = ["::modelc::kernel::KernelDialect"];
+}
+
+#endif // MODELC_PASSES_TD

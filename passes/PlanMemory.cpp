@@ -1,0 +1,158 @@
+//===- PlanMemory.cpp - Static memory plan: one arena, reused slots -------===//
+//
+// Each `kernel.alloc` lives from the first kernel that touches it (directly or through a
+// view) to the last. An elementwise kernel whose input buffer dies at that kernel may
+// write its output over it (same size, read at the same index). Slots are then placed
+// first-fit in start order at 64-byte aligned offsets; the function records the arena size
+// as `kernel.arena_bytes`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Graph/ConstantUtils.h"
+#include "passes/KernelUtils.h"
+#include "passes/Passes.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
+
+#define DEBUG_TYPE "modelc-plan-memory"
+
+namespace modelc {
+#define GEN_PASS_DEF_PLANMEMORY
+#include "passes/Passes.h.inc"
+} // namespace modelc
+
+using namespace mlir;
+using namespace modelc;
+
+namespace {
+
+constexpr int64_t kAlignment = 64;
+
+int64_t bufferBytes(Value v) {
+  auto t = cast<MemRefType>(v.getType());
+  int64_t bytes = t.getNumElements() * getElementByteSize(t.getElementType());
+  return (std::max<int64_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
+}
+
+struct Interval {
+  int64_t start = INT64_MAX, end = -1, bytes = 0, offset = -1;
+  SmallVector<kernel::AllocOp> allocs; // allocs sharing this slot
+};
+
+void planFunction(func::FuncOp func) {
+  Block &body = func.getBody().front();
+  DenseMap<Operation *, int64_t> index;
+  int64_t i = 0;
+  for (Operation &op : body)
+    index[&op] = i++;
+
+  // Live range of each alloc, through views.
+  DenseMap<Operation *, std::pair<int64_t, int64_t>> range;
+  SmallVector<kernel::AllocOp> allocs;
+  for (Operation &op : body) {
+    auto alloc = dyn_cast<kernel::AllocOp>(op);
+    if (!alloc)
+      continue;
+    allocs.push_back(alloc);
+    std::pair<int64_t, int64_t> r = {INT64_MAX, -1};
+    SmallVector<Value> worklist = {alloc.getResult()};
+    while (!worklist.empty()) {
+      Value v = worklist.pop_back_val();
+      for (Operation *user : v.getUsers()) {
+        if (auto view = dyn_cast<kernel::ViewOp>(user)) {
+          worklist.push_back(view.getResult());
+          continue;
+        }
+        Operation *top = body.findAncestorOpInBlock(*user);
+        r.first = std::min(r.first, index[top]);
+        r.second = std::max(r.second, index[top]);
+      }
+    }
+    if (r.second < 0) // never used: give it an empty range at its definition
+      r = {index[alloc], index[alloc]};
+    range[alloc] = r;
+  }
+
+  // Slots, with elementwise outputs written over dying inputs.
+  DenseMap<Operation *, unsigned> slotOf;
+  SmallVector<Interval> slots;
+  for (kernel::AllocOp alloc : allocs) {
+    auto [start, end] = range[alloc];
+    std::optional<unsigned> reuse;
+    Operation *writer = nullptr;
+    for (Operation *user : alloc.getResult().getUsers())
+      if (getWrittenBuffer(user) == alloc.getResult())
+        writer = user;
+    if (auto ew = dyn_cast_or_null<kernel::ElementwiseOp>(writer); ew && index[ew] == start) {
+      auto outShape = cast<MemRefType>(alloc.getType()).getShape();
+      for (Value in : ew.getInputs()) {
+        auto src = getRootBuffer(in).getDefiningOp<kernel::AllocOp>();
+        if (!src || !slotOf.count(src) || bufferBytes(src) != bufferBytes(alloc) ||
+            range[src].second != start)
+          continue;
+        bool sameIndex = llvm::all_of(ew.getInputs(), [&](Value other) {
+          return getRootBuffer(other) != src.getResult() ||
+                 cast<MemRefType>(other.getType()).getShape() == outShape;
+        });
+        Interval &slot = slots[slotOf[src]];
+        if (sameIndex && slot.end == start) {
+          reuse = slotOf[src];
+          break;
+        }
+      }
+    }
+    if (reuse) {
+      slots[*reuse].end = std::max(slots[*reuse].end, end);
+      slots[*reuse].allocs.push_back(alloc);
+      slotOf[alloc] = *reuse;
+      continue;
+    }
+    slotOf[alloc] = slots.size();
+    Interval slot;
+    slot.start = start;
+    slot.end = end;
+    slot.bytes = bufferBytes(alloc);
+    slot.allocs.push_back(alloc);
+    slots.push_back(slot);
+  }
+
+  // First-fit placement in start order.
+  SmallVector<unsigned> order(slots.size());
+  for (unsigned s = 0; s < slots.size(); ++s)
+    order[s] = s;
+  llvm::stable_sort(order, [&](unsigned a, unsigned b) { return slots[a].start < slots[b].start; });
+  SmallVector<unsigned> active;
+  int64_t arena = 0;
+  for (unsigned s : order) {
+    Interval &slot = slots[s];
+    llvm::erase_if(active, [&](unsigned a) { return slots[a].end < slot.start; });
+    llvm::sort(active, [&](unsigned a, unsigned b) { return slots[a].offset < slots[b].offset; });
+    int64_t offset = 0;
+    for (unsigned a : active) {
+      if (offset + slot.bytes <= slots[a].offset)
+        break;
+      offset = std::max(offset, slots[a].offset + slots[a].bytes);
+    }
+    slot.offset = offset;
+    arena = std::max(arena, offset + slot.bytes);
+    active.push_back(s);
+  }
+  Builder b(func.getContext());
+  for (Interval &slot : slots)
+    for (kernel::AllocOp alloc : slot.allocs)
+      alloc.setOffsetAttr(b.getI64IntegerAttr(slot.offset));
+  func->setAttr("kernel.arena_bytes", b.getI64IntegerAttr(arena));
+}
+
+struct PlanMemoryPass : modelc::impl::PlanMemoryBase<PlanMemoryPass> {
+  void runOnOperation() override {
+    getOperation().walk([](func::FuncOp f) {
+      if (!f.getBody().empty())
+        planFunction(f);
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,56 @@
+//===- Patterns.h - graph-to-kernel lowering patterns -----------*- C++ -*-===//
+//
+// LowerToKernel's conversion patterns, one file per op family, and the helpers they share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODELC_PASSES_LOWERING_PATTERNS_H
+#define MODELC_PASSES_LOWERING_PATTERNS_H
+
+#include "passes/Passes.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <functional>
+
+namespace modelc {
+
+/// tensor<...xT> -> memref<...xT>.
+mlir::MemRefType toBuffer(mlir::Type tensorType);
+
+/// A fresh `kernel.alloc` for the buffer of `tensorType`.
+mlir::Value createAlloc(mlir::OpBuilder &b, mlir::Location loc, mlir::Type tensorType);
+
+/// A `kernel.view` of `buffer` with `shape` (same element type), or `buffer` itself when
+/// the shape already matches.
+mlir::Value createView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer,
+                       llvm::ArrayRef<int64_t> shape);
+
+/// Builds a scalar body: gets the block arguments, returns the value to yield.
+using ScalarBodyBuilder =
+    std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// Fills `region` (empty) with one block taking `argTypes` and yielding `body`'s value.
+void buildScalarRegion(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &region,
+                       mlir::TypeRange argTypes, const ScalarBodyBuilder &body);
+
+/// Creates `kernel.elementwise ins(inputs) outs(out)` with the given body.
+void createElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+                       mlir::Value out, const ScalarBodyBuilder &body);
+
+/// A scalar constant of `type` (float or integer).
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double v);
+
+/// Converts a scalar between element types with ONNX Cast semantics.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to);
+
+void populateElementwisePatterns(mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+void populateContractionPatterns(mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+void populateDataMovementPatterns(mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
+} // namespace modelc
+
+#endif // MODELC_PASSES_LOWERING_PATTERNS_H
