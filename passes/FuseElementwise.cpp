@@ -89,13 +89,24 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
         extra.push_back(v);
     if (!readyBefore(extra, producer))
       continue;
+    // The consumer's output buffer must exist where the producer runs: allocs and views
+    // have no inputs besides their source, so they can move up.
     Value out = consumer.getOut();
-    if (Operation *def = getRootBuffer(out).getDefiningOp())
-      if (!def->isBeforeInBlock(producer))
-        continue;
-    if (auto view = out.getDefiningOp<kernel::ViewOp>())
-      if (!view->isBeforeInBlock(producer))
-        continue;
+    SmallVector<Operation *> chain;
+    for (Value v = out; Operation *def = v.getDefiningOp(); ) {
+      chain.push_back(def);
+      auto view = dyn_cast<kernel::ViewOp>(def);
+      if (!view)
+        break;
+      v = view.getSource();
+    }
+    if (!llvm::all_of(chain, [](Operation *op) {
+          return isa<kernel::AllocOp, kernel::ViewOp, kernel::WeightOp>(op);
+        }))
+      continue;
+    for (Operation *def : llvm::reverse(chain))
+      if (def->getBlock() == producer->getBlock() && !def->isBeforeInBlock(producer))
+        def->moveBefore(producer);
 
     FusionSite site = *getSite(producer);
     Type accType = outType.getElementType();
@@ -113,7 +124,8 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
     argLocs.assign(argTypes.size(), consumer.getLoc());
     auto *newBlock = new Block();
     newBlock->addArguments(argTypes, argLocs);
-    OpBuilder b = OpBuilder::atBlockEnd(newBlock);
+    OpBuilder b(consumer.getContext());
+    b.setInsertionPointToEnd(newBlock);
     IRMapping map;
     Value produced;
     if (oldBlock) {

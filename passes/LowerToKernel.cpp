@@ -141,6 +141,7 @@ struct LowerToKernelPass : modelc::impl::LowerToKernelBase<LowerToKernelPass> {
     ConversionTarget target(*ctx);
     target.addLegalDialect<kernel::KernelDialect, arith::ArithDialect, math::MathDialect>();
     target.addIllegalDialect<graph::GraphDialect>();
+    target.addLegalOp<ModuleOp>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return converter.isSignatureLegal(f.getFunctionType());
     });

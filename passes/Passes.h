@@ -31,6 +31,7 @@ struct PipelineOptions {
   std::string target = "cpu"; ///< "cpu" or "cuda".
   int optLevel = 2;           ///< 0 disables the optimization passes.
   int64_t vectorBits = 512;   ///< CPU SIMD width used by the tiling pass.
+  bool stopAfterGraph = false; ///< Stop before lowering (modelc --emit=graph).
 };
 
 /// Builds modelc's pipeline: graph folding, lowering, kernel-level optimization, memory

@@ -24,6 +24,8 @@ void modelc::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
     pm.addPass(createFoldBatchNorm());
     pm.addPass(createFoldConstants());
   }
+  if (options.stopAfterGraph)
+    return;
   // 3. Lower tensors to buffers and graph ops to kernels.
   pm.addPass(createLowerToKernel());
   if (optimize) {

@@ -140,7 +140,7 @@ def Kernel_GemmOp : Kernel_Op<"gemm"> {
   let assemblyFormat = [{
     `ins` `(` $a `,` $b `:` type($a) `,` type($b) `)` `outs` `(` $out `:` type($out) `)`
     (`epilogue` `(` $epilogue_inputs^ `:` type($epilogue_inputs) `)`)?
-    attr-dict-with-keyword $epilogue
+    attr-dict-with-keyword ($epilogue^)?
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -174,7 +174,7 @@ def Kernel_ConvOp : Kernel_Op<"conv", [AttrSizedOperandSegments]> {
     `ins` `(` $input `,` $weight (`,` $bias^)? `:` type($input) `,` type($weight)
     (`,` type($bias)^)? `)` `outs` `(` $out `:` type($out) `)`
     (`epilogue` `(` $epilogue_inputs^ `:` type($epilogue_inputs) `)`)?
-    attr-dict-with-keyword $epilogue
+    attr-dict-with-keyword ($epilogue^)?
   }];
 }
 

@@ -238,7 +238,8 @@ template <typename OpTy> struct ElementwiseLowering : OpConversionPattern<OpTy> 
       SmallVector<Value> args;
       for (Value v : inputs)
         args.push_back(probe.addArgument(cast<MemRefType>(v.getType()).getElementType(), loc));
-      OpBuilder pb = OpBuilder::atBlockEnd(&probe);
+      OpBuilder pb(rewriter.getContext());
+      pb.setInsertionPointToEnd(&probe);
       if (!scalar(pb, loc, op, args))
         return rewriter.notifyMatchFailure(op, "element type not supported");
     }

@@ -1,0 +1,86 @@
+//===- KernelEmitter.h - Per-kernel code generation -------------*- C++ -*-===//
+//
+// Generates one function per kernel op for either target. Most kernels are written as a
+// body over one flat index of their iteration space; the CPU wraps that body in a loop,
+// CUDA in a grid-stride loop of a __global__ function. GEMM and Softmax have CPU-specific
+// loop nests. Scalar arith/math bodies print as C expressions through a naming table.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODELC_CODEGEN_KERNELEMITTER_H
+#define MODELC_CODEGEN_KERNELEMITTER_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+#include "mlir/Support/IndentedOstream.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
+
+namespace modelc {
+
+enum class Target { Cpu, Cuda };
+
+/// C type of a buffer element ("float", "int64_t", ...), or "" if unsupported.
+std::string cTypeOf(mlir::Type elementType);
+
+/// One emitted kernel: its function name and the buffers passed to it, in order.
+struct EmittedKernel {
+  std::string name;
+  llvm::SmallVector<mlir::Value> args;
+  int64_t iterations = 0; ///< Size of the flat iteration space (CUDA launch size).
+  bool canFail = false;   ///< Returns a bool (false = out-of-range index).
+};
+
+/// Emits kernel functions for ops of one function, in order.
+class KernelEmitter {
+public:
+  KernelEmitter(mlir::raw_indented_ostream &os, Target target) : os(os), target(target) {}
+  /// Emits the function for `op` (a kernel op that writes a buffer); fails on an op or
+  /// element type the emitter does not handle.
+  mlir::FailureOr<EmittedKernel> emit(mlir::Operation *op, int index);
+
+private:
+  mlir::raw_indented_ostream &os;
+  Target target;
+  llvm::DenseMap<mlir::Value, std::string> names; ///< Scalar SSA values -> C names.
+  int tmpCounter = 0;
+
+  std::string paramName(unsigned i) { return "p" + std::to_string(i); }
+  void emitSignature(const EmittedKernel &k, mlir::Operation *op);
+  void openFlatLoop(int64_t n);
+  void closeFlatLoop();
+  /// Emits `const int64_t <prefix>d = ...` for each dimension of `shape` from `idx`.
+  void emitDecompose(llvm::StringRef idx, llvm::ArrayRef<int64_t> shape, llvm::StringRef prefix);
+  /// Offset of a buffer of `shape` broadcast to `outShape` at multi-index <prefix>d.
+  std::string broadcastOffset(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> outShape,
+                              llvm::StringRef prefix);
+  /// Emits the scalar ops of `block` with its arguments bound to `args`; returns the C
+  /// expression of the yielded value.
+  mlir::FailureOr<std::string> emitScalarBlock(mlir::Block &block,
+                                               llvm::ArrayRef<std::string> args);
+  mlir::FailureOr<std::string> emitScalarOp(mlir::Operation &op);
+  /// Applies an epilogue region (if any) to `acc` at output multi-index <prefix>d.
+  mlir::FailureOr<std::string> emitEpilogue(mlir::Region &region, mlir::ValueRange inputs,
+                                            unsigned firstParam, llvm::ArrayRef<int64_t> outShape,
+                                            const std::string &acc);
+
+  mlir::LogicalResult emitElementwise(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitGemm(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitConv(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitIm2Col(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitPool(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitSoftmax(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitTranspose(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitConcat(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitGather(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitCopy(mlir::Operation *op, EmittedKernel &k);
+};
+
+/// A human-readable description of an op's location: the ONNX node name(s).
+std::string describeLocation(mlir::Location loc);
+
+} // namespace modelc
+
+#endif // MODELC_CODEGEN_KERNELEMITTER_H

@@ -1,0 +1,40 @@
+//===- OnnxImporter.h - ONNX model to graph dialect -------------*- C++ -*-===//
+//
+// Entry point of the ONNX importer. It reads a ModelProto, checks the whole graph up front
+// (every unsupported op and attribute is reported in one run), pins input shapes, converts
+// initializers to `graph.constant` and every node to graph-dialect ops through a table of
+// op handlers (compiler/import/OpHandlers.cpp), folding constant subgraphs as it goes so
+// that every tensor of the result is statically shaped.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODELC_COMPILER_IMPORT_ONNXIMPORTER_H
+#define MODELC_COMPILER_IMPORT_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace modelc {
+
+struct ImportOptions {
+  /// --input-shape NAME=1x3x224x224 pins: graph input name -> static shape.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+};
+
+/// Reads an ONNX model file and builds a module holding `func.func @main` over tensors.
+/// Errors are reported through the context's diagnostic engine (emitError at a location
+/// naming the ONNX node) and yield a null module; never crashes on malformed input.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(mlir::MLIRContext &context,
+                                                  llvm::StringRef path,
+                                                  const ImportOptions &options);
+
+} // namespace modelc
+
+#endif // MODELC_COMPILER_IMPORT_ONNXIMPORTER_H

@@ -1,0 +1,221 @@
+//===- OpHandlers.h - ONNX op handler table ---------------------*- C++ -*-===//
+//
+// The importer converts each ONNX node with a handler looked up by op type. A handler has
+// two parts: `check`, run on every node before anything is built, validates attributes
+// only (so that all unsupported ops and attribute values of a model are reported in one
+// run), and `convert`, run in topological order, which reads its input values and creates
+// graph-dialect ops through NodeContext. Handlers see the opset version of the default
+// domain and implement every version's semantics from opset 1 to kMaxOpset.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODELC_COMPILER_IMPORT_OPHANDLERS_H
+#define MODELC_COMPILER_IMPORT_OPHANDLERS_H
+
+#include "dialects/Graph/ConstantUtils.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+
+namespace onnx {
+class AttributeProto;
+class NodeProto;
+} // namespace onnx
+
+namespace modelc::import {
+
+/// Opset versions of the default ONNX domain the importer implements.
+constexpr int64_t kMinOpset = 1;
+constexpr int64_t kMaxOpset = 28;
+
+/// Read-only view of one ONNX node: attributes, opset, names, diagnostics. Attribute
+/// getters that find an attribute of the wrong kind report it and mark the view failed.
+class NodeView {
+public:
+  NodeView(const onnx::NodeProto &node, llvm::StringRef displayName, int64_t opset,
+           mlir::Location loc, llvm::StringRef modelDir,
+           llvm::function_ref<bool(llvm::StringRef)> isTensorUsed);
+
+  const onnx::NodeProto &getNode() const { return node; }
+  llvm::StringRef getOpType() const;
+  /// The node's name, or "<OpType>_<index>" when the model leaves it empty.
+  llvm::StringRef getName() const { return displayName; }
+  int64_t getOpset() const { return opset; }
+  mlir::Location getLoc() const { return loc; }
+  mlir::MLIRContext *getContext() const { return loc.getContext(); }
+  /// Directory that external data paths are relative to.
+  llvm::StringRef getModelDir() const { return modelDir; }
+
+  /// Emits an error at the node's location, prefixed with "node 'NAME' (OpType): ".
+  mlir::InFlightDiagnostic emitError();
+  /// True once any error was reported for this node.
+  bool hasFailed() const { return failed; }
+
+  /// Attribute access; defaults apply when the attribute is absent.
+  const onnx::AttributeProto *findAttr(llvm::StringRef name) const;
+  bool hasAttr(llvm::StringRef name) const { return findAttr(name) != nullptr; }
+  int64_t getInt(llvm::StringRef name, int64_t defaultValue);
+  float getFloat(llvm::StringRef name, float defaultValue);
+  std::string getString(llvm::StringRef name, llvm::StringRef defaultValue);
+  std::optional<llvm::SmallVector<int64_t>> getInts(llvm::StringRef name);
+  std::optional<llvm::SmallVector<float>> getFloats(llvm::StringRef name);
+
+  /// Number of input/output slots, counting empty (absent) names.
+  unsigned getNumInputs() const;
+  unsigned getNumOutputs() const;
+  llvm::StringRef getInputName(unsigned i) const;
+  llvm::StringRef getOutputName(unsigned i) const;
+  bool hasInput(unsigned i) const { return !getInputName(i).empty(); }
+  /// True when output i has a name that another node or the graph outputs read.
+  bool isOutputUsed(unsigned i) const;
+
+protected:
+  const onnx::NodeProto &node;
+  std::string displayName;
+  int64_t opset;
+  mlir::Location loc;
+  std::string modelDir;
+  llvm::function_ref<bool(llvm::StringRef)> isTensorUsed;
+  bool failed = false;
+};
+
+/// What a handler's `convert` works with: the node, its input values and a builder whose
+/// insertion point is the end of @main's body.
+class NodeContext : public NodeView {
+public:
+  NodeContext(const NodeView &view, mlir::OpBuilder &builder,
+              llvm::ArrayRef<mlir::Value> inputs)
+      : NodeView(view), builder(builder), inputs(inputs.begin(), inputs.end()),
+        outputs(getNumOutputs()) {}
+
+  mlir::OpBuilder &getBuilder() { return builder; }
+
+  /// Input i, or null (reported as an error) when the node does not provide it.
+  mlir::Value input(unsigned i);
+  /// Input i, or null without an error when it is absent (empty name or beyond the end).
+  mlir::Value optionalInput(unsigned i) const;
+  /// All present inputs, in order.
+  llvm::SmallVector<mlir::Value> presentInputs() const;
+
+  static mlir::RankedTensorType getType(mlir::Value v) {
+    return mlir::cast<mlir::RankedTensorType>(v.getType());
+  }
+
+  /// The value of input i when it is (or folded to) a graph.constant; reports an error
+  /// naming `what` otherwise.
+  std::optional<ConstantValue> getConstantInput(unsigned i, llvm::StringRef what);
+  /// Same, as integers.
+  std::optional<llvm::SmallVector<int64_t>> getConstantInts(unsigned i, llvm::StringRef what);
+
+  /// Binds output i of the node to `v`.
+  void setOutput(unsigned i, mlir::Value v) { outputs[i] = v; }
+  mlir::Value getOutput(unsigned i) const { return outputs[i]; }
+
+  /// Normalizes a possibly negative axis against `rank`; reports an error naming the
+  /// attribute when it is out of [-rank, rank).
+  std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank, llvm::StringRef what);
+
+  /// Attribute helpers.
+  mlir::NamedAttribute namedAttr(llvm::StringRef name, mlir::Attribute value) {
+    return builder.getNamedAttr(name, value);
+  }
+  mlir::NamedAttribute i64Attr(llvm::StringRef name, int64_t v) {
+    return namedAttr(name, builder.getI64IntegerAttr(v));
+  }
+  mlir::NamedAttribute f32Attr(llvm::StringRef name, float v) {
+    return namedAttr(name, builder.getF32FloatAttr(v));
+  }
+  mlir::NamedAttribute arrayAttr(llvm::StringRef name, llvm::ArrayRef<int64_t> v) {
+    return namedAttr(name, builder.getDenseI64ArrayAttr(v));
+  }
+
+  /// Creates an `OpTy` at the node's location and folds it if its operands are constant.
+  /// The result type is inferred unless given. Inference and verifier failures (shape
+  /// mismatches in the model) are reported as errors of this node and yield null.
+  template <typename OpTy>
+  mlir::Value create(mlir::ValueRange operands,
+                     llvm::ArrayRef<mlir::NamedAttribute> attributes = {},
+                     mlir::Type resultType = {});
+
+  /// graph.reshape of `v` to `shape` (same element type); null (reported) on a count
+  /// mismatch.
+  mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  /// A 0-d graph.constant of `elementType` holding `value`.
+  mlir::Value scalarConstant(mlir::Type elementType, double value);
+
+private:
+  /// Runs `fn` with diagnostics captured, re-emitting errors as errors of this node.
+  mlir::LogicalResult withNodeDiagnostics(llvm::function_ref<mlir::LogicalResult()> fn);
+  /// Verifies and folds a freshly created op; erases it and returns null on failure.
+  mlir::Value verifyAndFold(mlir::Operation *op);
+
+  mlir::OpBuilder &builder;
+  llvm::SmallVector<mlir::Value> inputs;
+  llvm::SmallVector<mlir::Value> outputs;
+};
+
+template <typename OpTy>
+mlir::Value NodeContext::create(mlir::ValueRange operands,
+                                llvm::ArrayRef<mlir::NamedAttribute> attributes,
+                                mlir::Type resultType) {
+  mlir::MLIRContext *ctx = getContext();
+  mlir::OperationState state(loc, OpTy::getOperationName());
+  state.addOperands(operands);
+  state.addAttributes(attributes);
+  llvm::SmallVector<mlir::Type, 1> types;
+  if (resultType)
+    types.push_back(resultType);
+  mlir::LogicalResult ok = withNodeDiagnostics([&]() -> mlir::LogicalResult {
+    if constexpr (OpTy::hasProperties()) {
+      if (!attributes.empty()) {
+        mlir::OpaqueProperties props =
+            &state.getOrAddProperties<typename OpTy::Properties>();
+        if (mlir::failed(state.name.getRegisteredInfo()->setOpPropertiesFromAttribute(
+                state.name, props, state.attributes.getDictionary(ctx),
+                [&]() { return mlir::emitError(loc); })))
+          return mlir::failure();
+      }
+    }
+    if (resultType)
+      return mlir::success();
+    if constexpr (OpTy::template hasTrait<mlir::InferTypeOpInterface::Trait>()) {
+      return OpTy::inferReturnTypes(ctx, loc, state.operands,
+                                    state.attributes.getDictionary(ctx),
+                                    state.getRawProperties(), state.regions, types);
+    } else {
+      llvm_unreachable("ops without type inference need an explicit result type");
+    }
+  });
+  if (mlir::failed(ok))
+    return {};
+  state.addTypes(types);
+  return verifyAndFold(builder.create(state));
+}
+
+/// How one ONNX op type is imported.
+struct OpHandler {
+  /// Creates the node's ops and binds its outputs.
+  mlir::LogicalResult (*convert)(NodeContext &node) = nullptr;
+  /// Attribute-only validation before anything is built; emits errors. Optional.
+  mlir::LogicalResult (*check)(NodeView &node) = nullptr;
+  /// Outputs the handler binds: a later output that something reads is unsupported.
+  unsigned numOutputs = 1;
+};
+
+/// The handler table of the default domain ("" / "ai.onnx"), keyed by op type.
+const llvm::StringMap<OpHandler> &getOpHandlers();
+
+} // namespace modelc::import
+
+#endif // MODELC_COMPILER_IMPORT_OPHANDLERS_H
