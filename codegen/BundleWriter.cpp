@@ -284,8 +284,9 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
         "order, each naming the ONNX node(s) it computes;\n// then the Model object's load and "
         "run.\n";
   os << "#include \"" << n << ".h\"\n\n#include <math.h>\n#include <stdio.h>\n#include <string.h>\n";
+  os << "\n#include <new>\n";
   if (!cuda)
-    os << "\n#include <cmath>\n#include <cstdint>\n";
+    os << "#include <cmath>\n#include <cstdint>\n";
   os << "\nnamespace {\n\n";
   KernelEmitter emitter(os, cuda ? Target::Cuda : Target::Cpu);
   struct Call {

@@ -81,10 +81,12 @@ void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op) {
      << (desc.empty() ? "<unnamed>" : desc) << "\n// ";
   for (auto [i, v] : llvm::enumerate(k.args))
     os << (i ? ", " : "") << shapeStr(bufType(v).getShape());
-  if (auto gemm = dyn_cast<kernel::GemmOp>(op); gemm && gemm.getTile()) {
-    os << "; tile [mc,kc,nc,mr,nr] =";
-    for (int64_t t : *gemm.getTile())
-      os << " " << t;
+  if (auto gemm = dyn_cast<kernel::GemmOp>(op)) {
+    if (std::optional<ArrayRef<int64_t>> tile = gemm.getTile()) {
+      os << "; tile [mc,kc,nc,mr,nr] =";
+      for (int64_t t : *tile)
+        os << " " << t;
+    }
   }
   if (op->getNumRegions() && !op->getRegion(0).empty())
     os << "; fused scalar body of " << op->getRegion(0).front().getOperations().size() - 1
@@ -130,7 +132,7 @@ void KernelEmitter::emitDecompose(StringRef idx, ArrayRef<int64_t> shape, String
     stride *= shape[d];
   }
   for (auto [d, dim] : llvm::enumerate(shape)) {
-    os << "const int64_t " << prefix << d << " = ";
+    os << "[[maybe_unused]] const int64_t " << prefix << d << " = ";
     if (d == 0)
       os << idx << " / " << strides[d] << ";\n";
     else
@@ -683,6 +685,13 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
     if (cTypeOf(bufType(v).getElementType()).empty())
       return op->emitError("element type ") << bufType(v).getElementType()
                                             << " is not supported by the emitter yet";
+  // Compute kernels are written for float32 so far; data movement handles every type.
+  if (!isa<kernel::ElementwiseOp, kernel::CopyOp, kernel::TransposeOp, kernel::ConcatOp,
+           kernel::GatherOp>(op))
+    for (Value v : op->getOperands())
+      if (!bufType(v).getElementType().isF32())
+        return op->emitError("'") << op->getName() << "' on " << bufType(v).getElementType()
+                                  << " is not supported yet (float32 only)";
   LogicalResult result =
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
           .Case([&](kernel::ElementwiseOp) { return emitElementwise(op, k); })

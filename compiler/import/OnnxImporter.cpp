@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -389,8 +390,9 @@ LogicalResult ModelImporter::typeInputs() {
     else
       diag << "not a graph input";
     SmallVector<StringRef> names;
-    for (const onnx::ValueInfoProto *input : inputs)
-      names.push_back(input->name());
+    for (const onnx::ValueInfoProto &input : model.graph().input())
+      if (!initializers.count(input.name()))
+        names.push_back(input.name());
     diag << " (graph inputs: " << (names.empty() ? "none" : llvm::join(names, ", ")) << ")";
     ok = false;
   }
@@ -466,6 +468,12 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   for (const onnx::ValueInfoProto &output : graph.output())
     results.push_back(values.lookup(output.name()));
   builder.create<func::ReturnOp>(fileLoc, results);
+
+  // Folding leaves the constants of shape computations (and ops whose outputs nothing
+  // reads) behind; graph ops are pure, so drop the dead ones, consumers first.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   func.setType(builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, kNameAttr, builder.getStringAttr(output.name()));

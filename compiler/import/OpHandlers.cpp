@@ -15,6 +15,7 @@
 #include "dialects/Graph/GraphOps.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include "onnx/onnx_pb.h"
@@ -39,7 +40,7 @@ NodeView::NodeView(const onnx::NodeProto &node, StringRef displayName, int64_t o
 StringRef NodeView::getOpType() const { return node.op_type(); }
 
 InFlightDiagnostic NodeView::emitError() {
-  failed = true;
+  anyError = true;
   return mlir::emitError(loc) << "node '" << displayName << "' (" << getOpType() << "): ";
 }
 
@@ -232,7 +233,7 @@ Value NodeContext::verifyAndFold(Operation *op) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (failed(checkDims(type.getShape(),
                        "result of node '" + getName() + "' (" + getOpType() + ")", loc))) {
-    failed = true;
+    anyError = true;
     op->erase();
     return {};
   }
@@ -248,7 +249,7 @@ Value NodeContext::reshape(Value v, ArrayRef<int64_t> shape) {
   auto type = getType(v);
   auto newType = RankedTensorType::get(shape, type.getElementType());
   if (failed(checkDims(shape, "reshape target of node '" + getName() + "'", loc))) {
-    failed = true;
+    anyError = true;
     return {};
   }
   if (newType.getNumElements() != type.getNumElements()) {

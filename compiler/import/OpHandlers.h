@@ -60,7 +60,7 @@ public:
   /// Emits an error at the node's location, prefixed with "node 'NAME' (OpType): ".
   mlir::InFlightDiagnostic emitError();
   /// True once any error was reported for this node.
-  bool hasFailed() const { return failed; }
+  bool hasFailed() const { return anyError; }
 
   /// Attribute access; defaults apply when the attribute is absent.
   const onnx::AttributeProto *findAttr(llvm::StringRef name) const;
@@ -87,7 +87,7 @@ protected:
   mlir::Location loc;
   std::string modelDir;
   llvm::function_ref<bool(llvm::StringRef)> isTensorUsed;
-  bool failed = false;
+  bool anyError = false;
 };
 
 /// What a handler's `convert` works with: the node, its input values and a builder whose

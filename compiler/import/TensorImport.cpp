@@ -212,8 +212,9 @@ static FailureOr<std::vector<char>> readExternalData(const onnx::TensorProto &t,
   uint64_t fileSize = 0;
   if (llvm::sys::fs::file_size(realPath, fileSize))
     return emitError(loc) << what << ": cannot read external data file '" << path << "'";
+  // Without a length, the tensor's own size is read (as onnxruntime does).
   if (length < 0)
-    length = static_cast<int64_t>(fileSize) - offset;
+    length = expectedBytes;
   if (length != expectedBytes)
     return emitError(loc) << what << ": external data length " << length
                           << " does not match the " << expectedBytes

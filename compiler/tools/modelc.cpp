@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/Path.h"
@@ -86,7 +87,7 @@ int main(int argc, char **argv) {
   std::vector<std::string> inputShapes;
   int optLevel = 2;
   bool printAfterAll = false, timePasses = false;
-  app.add_option("model", modelPath, "ONNX model file")->required();
+  app.add_option("model", modelPath, "ONNX model file (or graph-dialect .mlir)")->required();
   app.add_option("-o,--output", outDir, "Bundle directory to write");
   app.add_option("--name", name, "Model name: C++ namespace, file and CMake target names")
       ->default_val("model");
@@ -134,7 +135,11 @@ int main(int argc, char **argv) {
     return success();
   });
 
-  OwningOpRef<ModuleOp> module = modelc::importOnnxModel(context, modelPath, importOptions);
+  // A .mlir input (graph-dialect IR, e.g. from --emit=graph) skips the importer.
+  OwningOpRef<ModuleOp> module =
+      llvm::StringRef(modelPath).ends_with(".mlir")
+          ? parseSourceFile<ModuleOp>(modelPath, &context)
+          : modelc::importOnnxModel(context, modelPath, importOptions);
   if (!module)
     return 1;
 
