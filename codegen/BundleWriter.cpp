@@ -359,7 +359,7 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
   os << "mc_status Model::run(const void *const *inputs, void *const *outputs"
      << (cuda ? ", cudaStream_t stream" : "") << ") {\n";
   os.indent();
-  os << "if (!inputs || !outputs) return MC_ERR_INVALID_ARGUMENT;\n";
+  os << "if (" << (m.inputs.empty() ? "" : "!inputs || ") << "!outputs) return MC_ERR_INVALID_ARGUMENT;\n";
   os << "if (" << (m.weights.empty() ? "false" : "!weights_") << " || (kArenaBytes && !arena_)) {\n"
      << "  snprintf(error_, sizeof(error_), \"model not loaded\");\n  return MC_ERR_INVALID_ARGUMENT;\n}\n";
   for (const Call &c : calls) {

@@ -165,6 +165,17 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
   bool isF64 = op.getNumResults() && op.getResult(0).getType().isF64();
   auto call = [&](StringRef fn) { return m + fn.str() + "(" + arg(0) + ")"; };
   auto bin = [&](StringRef sym) { return "(" + arg(0) + " " + sym.str() + " " + arg(1) + ")"; };
+  // Signless scalars: ops with unsigned semantics reinterpret their operands as unsigned.
+  auto uarg = [&](unsigned i) -> std::string {
+    Type t = op.getOperand(i).getType();
+    if (t.isInteger(1))
+      return arg(i);
+    return "static_cast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + arg(i) +
+           ")";
+  };
+  auto ubin = [&](StringRef sym) {
+    return "(" + uarg(0) + " " + sym.str() + " " + uarg(1) + ")";
+  };
   std::optional<std::string> expr =
       llvm::TypeSwitch<Operation *, std::optional<std::string>>(&op)
           .Case([&](arith::ConstantOp c) -> std::optional<std::string> {
@@ -180,15 +191,22 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case<arith::AddFOp, arith::AddIOp>([&](auto) { return bin("+"); })
           .Case<arith::SubFOp, arith::SubIOp>([&](auto) { return bin("-"); })
           .Case<arith::MulFOp, arith::MulIOp>([&](auto) { return bin("*"); })
-          .Case<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>([&](auto) { return bin("/"); })
-          .Case<arith::RemSIOp, arith::RemUIOp>([&](auto) { return bin("%"); })
+          .Case<arith::DivFOp, arith::DivSIOp>([&](auto) { return bin("/"); })
+          .Case([&](arith::DivUIOp) { return ubin("/"); })
+          .Case([&](arith::RemSIOp) { return bin("%"); })
+          .Case([&](arith::RemUIOp) { return ubin("%"); })
+          .Case<arith::MaxUIOp, arith::MinUIOp>([&](auto m) {
+            bool isMax = isa<arith::MaxUIOp>(m.getOperation());
+            return "(" + uarg(0) + (isMax ? " > " : " < ") + uarg(1) + " ? " + arg(0) + " : " +
+                   arg(1) + ")";
+          })
           .Case([&](arith::NegFOp) { return "(-" + arg(0) + ")"; })
-          .Case<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>([&](auto) {
+          .Case<arith::MaximumFOp, arith::MaxSIOp>([&](auto) {
             // NaN-propagating max: a NaN first operand wins; a NaN second one fails a > b.
             return "((" + arg(0) + " > " + arg(1) + " || " + arg(0) + " != " + arg(0) + ") ? " +
                    arg(0) + " : " + arg(1) + ")";
           })
-          .Case<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>([&](auto) {
+          .Case<arith::MinimumFOp, arith::MinSIOp>([&](auto) {
             return "((" + arg(0) + " < " + arg(1) + " || " + arg(0) + " != " + arg(0) + ") ? " +
                    arg(0) + " : " + arg(1) + ")";
           })
@@ -207,10 +225,14 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case([&](arith::CmpIOp c) -> std::optional<std::string> {
             using P = arith::CmpIPredicate;
             switch (c.getPredicate()) {
-            case P::slt: case P::ult: return bin("<");
-            case P::sle: case P::ule: return bin("<=");
-            case P::sgt: case P::ugt: return bin(">");
-            case P::sge: case P::uge: return bin(">=");
+            case P::slt: return bin("<");
+            case P::sle: return bin("<=");
+            case P::sgt: return bin(">");
+            case P::sge: return bin(">=");
+            case P::ult: return ubin("<");
+            case P::ule: return ubin("<=");
+            case P::ugt: return ubin(">");
+            case P::uge: return ubin(">=");
             case P::eq: return bin("==");
             case P::ne: return bin("!=");
             }
@@ -219,13 +241,25 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case([&](arith::SelectOp) {
             return "(" + arg(0) + " ? " + arg(1) + " : " + names.lookup(op.getOperand(2)) + ")";
           })
-          .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::UIToFPOp,
-                arith::FPToSIOp, arith::FPToUIOp, arith::ExtSIOp, arith::ExtUIOp,
-                arith::TruncIOp>([&](auto c) -> std::optional<std::string> {
+          .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::FPToSIOp,
+                arith::ExtSIOp, arith::TruncIOp>([&](auto c) -> std::optional<std::string> {
             std::string ct = cTypeOf(c.getType());
             if (ct.empty())
               return std::nullopt;
             return "static_cast<" + ct + ">(" + arg(0) + ")";
+          })
+          .Case<arith::UIToFPOp, arith::ExtUIOp>([&](auto c) -> std::optional<std::string> {
+            std::string ct = cTypeOf(c.getType());
+            if (ct.empty())
+              return std::nullopt;
+            return "static_cast<" + ct + ">(" + uarg(0) + ")";
+          })
+          .Case([&](arith::FPToUIOp c) -> std::optional<std::string> {
+            std::string ct = cTypeOf(c.getType());
+            if (ct.empty() || c.getType().isInteger(1))
+              return std::nullopt;
+            return "static_cast<" + ct + ">(static_cast<uint" +
+                   std::to_string(c.getType().getIntOrFloatBitWidth()) + "_t>(" + arg(0) + "))";
           })
           .Case([&](math::ExpOp) { return call("exp"); })
           .Case([&](math::LogOp) { return call("log"); })

@@ -10,6 +10,7 @@
 
 #include "passes/KernelUtils.h"
 #include "passes/Passes.h"
+#include "passes/lowering/Patterns.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -109,7 +110,7 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
         def->moveBefore(producer);
 
     FusionSite site = *getSite(producer);
-    Type accType = outType.getElementType();
+    Type accType = scalarTypeOf(outType.getElementType());
     // Build the merged body: [leading] + producer inputs + extra inputs.
     SmallVector<Type> argTypes;
     SmallVector<Location> argLocs;
@@ -118,9 +119,9 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
     for (unsigned i = 0; i < site.leading; ++i)
       argTypes.push_back(accType);
     for (OpOperand &v : site.inputs)
-      argTypes.push_back(cast<MemRefType>(v.get().getType()).getElementType());
+      argTypes.push_back(scalarTypeOf(cast<MemRefType>(v.get().getType()).getElementType()));
     for (Value v : extra)
-      argTypes.push_back(cast<MemRefType>(v.getType()).getElementType());
+      argTypes.push_back(scalarTypeOf(cast<MemRefType>(v.getType()).getElementType()));
     argLocs.assign(argTypes.size(), consumer.getLoc());
     auto *newBlock = new Block();
     newBlock->addArguments(argTypes, argLocs);

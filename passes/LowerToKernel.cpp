@@ -53,8 +53,14 @@ void modelc::createElementwise(OpBuilder &b, Location loc, ValueRange inputs, Va
   auto op = b.create<kernel::ElementwiseOp>(loc, inputs, out);
   SmallVector<Type> argTypes;
   for (Value v : inputs)
-    argTypes.push_back(cast<MemRefType>(v.getType()).getElementType());
+    argTypes.push_back(scalarTypeOf(cast<MemRefType>(v.getType()).getElementType()));
   buildScalarRegion(b, loc, op.getBody(), argTypes, body);
+}
+
+Type modelc::scalarTypeOf(Type t) {
+  if (auto it = dyn_cast<IntegerType>(t); it && !it.isSignless())
+    return IntegerType::get(t.getContext(), it.getWidth());
+  return t;
 }
 
 Value modelc::scalarConstant(OpBuilder &b, Location loc, Type type, double v) {
@@ -63,9 +69,9 @@ Value modelc::scalarConstant(OpBuilder &b, Location loc, Type type, double v) {
   return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, static_cast<int64_t>(v)));
 }
 
-Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type to) {
-  Type from = v.getType();
-  if (from == to)
+Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type from, Type toElement) {
+  Type to = scalarTypeOf(toElement);
+  if (scalarTypeOf(from) == to)
     return v;
   auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
   if (fromF && toF)
@@ -75,8 +81,8 @@ Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type to) {
   if (fromF) {
     if (to.isInteger(1)) // bool: nonzero is true
       return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v,
-                                     scalarConstant(b, loc, from, 0));
-    return to.isUnsignedInteger() ? b.create<arith::FPToUIOp>(loc, to, v).getResult()
+                                     scalarConstant(b, loc, v.getType(), 0));
+    return toElement.isUnsignedInteger() ? b.create<arith::FPToUIOp>(loc, to, v).getResult()
                                   : b.create<arith::FPToSIOp>(loc, to, v).getResult();
   }
   bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
@@ -86,7 +92,7 @@ Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type to) {
   unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
   if (to.isInteger(1))
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v,
-                                   scalarConstant(b, loc, from, 0));
+                                   scalarConstant(b, loc, v.getType(), 0));
   if (fw < tw)
     return fromUnsigned ? b.create<arith::ExtUIOp>(loc, to, v).getResult()
                         : b.create<arith::ExtSIOp>(loc, to, v).getResult();

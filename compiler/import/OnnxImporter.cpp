@@ -332,13 +332,13 @@ LogicalResult ModelImporter::typeInputs() {
     auto pin = options.inputShapes.find(name);
     bool pinned = pin != options.inputShapes.end();
     SmallVector<int64_t> shape;
-    bool complete = true;
+    bool needsPin = false, invalid = false;
     if (!tensor.has_shape()) {
       if (pinned) {
         shape.assign(pin->second.begin(), pin->second.end());
       } else {
         unpinned.push_back("input '" + name + "' (unknown rank)");
-        complete = false;
+        needsPin = true;
       }
     } else {
       int rank = tensor.shape().dim_size();
@@ -349,18 +349,24 @@ LogicalResult ModelImporter::typeInputs() {
         ok = false;
         continue;
       }
+      // `example` is the suggested pin: the model's sizes with 1 for unknown dimensions.
       SmallVector<int64_t> example;
       for (int d = 0; d < rank; ++d) {
         const onnx::TensorShapeProto::Dimension &dim = tensor.shape().dim(d);
         if (dim.has_dim_value()) {
-          if (pinned && pin->second[d] != dim.dim_value()) {
+          int64_t size = dim.dim_value();
+          if (size < 0) {
+            emitError(loc) << "graph input '" << name << "' dim " << d
+                           << " has negative size " << size;
+            invalid = true;
+          } else if (pinned && pin->second[d] != size) {
             emitError(loc) << "--input-shape " << name << "=" << joinDims(pin->second)
                            << " gives dim " << d << " as " << pin->second[d]
-                           << " but the model fixes it to " << dim.dim_value();
-            ok = false;
+                           << " but the model fixes it to " << size;
+            invalid = true;
           }
-          shape.push_back(dim.dim_value());
-          example.push_back(dim.dim_value());
+          shape.push_back(size);
+          example.push_back(size);
         } else if (pinned) {
           shape.push_back(pin->second[d]);
         } else {
@@ -368,14 +374,16 @@ LogicalResult ModelImporter::typeInputs() {
                              (dim.has_dim_param() ? "'" + dim.dim_param() + "'"
                                                   : std::string("unknown")) +
                              ")");
-          complete = false;
+          needsPin = true;
           example.push_back(1);
         }
       }
-      if (!complete)
+      if (needsPin && !invalid)
         examples.push_back("--input-shape " + name + "=" + joinDims(example));
     }
-    if (complete && failed(import::checkDims(shape, "graph input '" + name + "'", loc)))
+    bool complete = !needsPin && !invalid;
+    if (invalid ||
+        (complete && failed(import::checkDims(shape, "graph input '" + name + "'", loc))))
       ok = false;
     inputs.push_back(&input);
     inputTypes.push_back(complete ? Type(RankedTensorType::get(shape, elementType)) : Type());
@@ -427,7 +435,8 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   }
   builder.setInsertionPointToStart(entry);
 
-  // Initializers that something reads, in the model's order.
+  // Initializers that something reads, in the model's order; all bad ones are reported.
+  bool initializersOk = true;
   for (const onnx::TensorProto &init : graph.initializer()) {
     if (!usedTensors.contains(init.name()))
       continue;
@@ -435,9 +444,12 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
     auto value = import::importTensor(&ctx, init, init.name(),
                                       "initializer '" + init.name() + "'", loc, modelDir);
     if (failed(value))
-      return nullptr;
-    values[init.name()] = builder.create<graph::ConstantOp>(loc, *value);
+      initializersOk = false;
+    else
+      values[init.name()] = builder.create<graph::ConstantOp>(loc, *value);
   }
+  if (!initializersOk)
+    return nullptr;
 
   for (int index : order) {
     NodeView view = makeView(index);

@@ -293,13 +293,30 @@ int64_t product(ArrayRef<int64_t> dims) {
 
 //===--- Elementwise --------------------------------------------------------===//
 
+/// Input 0 when it holds floating-point values (the only type ONNX allows for most
+/// activations and transcendental functions); null and an error otherwise.
+Value floatInput(NodeContext &n) {
+  Value x = n.input(0);
+  if (x && !isa<FloatType>(typeOf(x).getElementType())) {
+    n.emitError() << "expects a floating-point input, got " << typeOf(x);
+    return {};
+  }
+  return x;
+}
+
+/// Ops defined for integers too (Relu, Abs, Neg, Sign).
 template <typename OpTy> LogicalResult convertUnary(NodeContext &n) {
   Value x = n.input(0);
   return x ? bind(n, n.create<OpTy>(x)) : failure();
 }
 
+template <typename OpTy> LogicalResult convertFloatUnary(NodeContext &n) {
+  Value x = floatInput(n);
+  return x ? bind(n, n.create<OpTy>(x)) : failure();
+}
+
 template <typename OpTy> LogicalResult convertAlphaUnary(NodeContext &n, float alpha) {
-  Value x = n.input(0);
+  Value x = floatInput(n);
   if (!x)
     return failure();
   return bind(n, n.create<OpTy>(x, n.f32Attr("alpha", n.getFloat("alpha", alpha))));
@@ -314,7 +331,7 @@ LogicalResult convertThresholdedRelu(NodeContext &n) {
 }
 
 LogicalResult convertHardSigmoid(NodeContext &n) {
-  Value x = n.input(0);
+  Value x = floatInput(n);
   if (!x)
     return failure();
   return bind(n, n.create<HardSigmoidOp>(x, {n.f32Attr("alpha", n.getFloat("alpha", 0.2f)),
@@ -322,7 +339,7 @@ LogicalResult convertHardSigmoid(NodeContext &n) {
 }
 
 LogicalResult convertSelu(NodeContext &n) {
-  Value x = n.input(0);
+  Value x = floatInput(n);
   if (!x)
     return failure();
   return bind(n, n.create<SeluOp>(
@@ -489,18 +506,25 @@ std::optional<Window> getWindow(NodeContext &n, ArrayRef<int64_t> inDims,
   if (autoPad == "NOTSET") {
     if (!listAttr("pads", 2 * spatial, 0, 0, w.pads))
       return std::nullopt;
-    return w;
+  } else {
+    w.pads.assign(2 * spatial, 0);
+    for (size_t i = 0; i < spatial && autoPad != "VALID"; ++i) {
+      int64_t out = (inDims[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - inDims[i]);
+      int64_t begin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      w.pads[i] = begin;
+      w.pads[i + spatial] = total - begin;
+    }
   }
-  w.pads.assign(2 * spatial, 0);
-  if (autoPad == "VALID")
-    return w;
   for (size_t i = 0; i < spatial; ++i) {
-    int64_t out = (inDims[i] + w.strides[i] - 1) / w.strides[i];
     int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
-    int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - inDims[i]);
-    int64_t begin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
-    w.pads[i] = begin;
-    w.pads[i + spatial] = total - begin;
+    if (inDims[i] + w.pads[i] + w.pads[i + spatial] < span) {
+      n.emitError() << "window of extent " << span << " along spatial axis " << i
+                    << " is larger than the padded input extent "
+                    << inDims[i] + w.pads[i] + w.pads[i + spatial];
+      return std::nullopt;
+    }
   }
   return w;
 }
@@ -953,24 +977,24 @@ const llvm::StringMap<OpHandler> &getOpHandlers() {
     llvm::StringMap<OpHandler> t;
     // Elementwise unary.
     t["Relu"] = {convertUnary<ReluOp>};
-    t["Sigmoid"] = {convertUnary<SigmoidOp>};
-    t["Tanh"] = {convertUnary<TanhOp>};
-    t["HardSwish"] = {convertUnary<HardSwishOp>};
+    t["Sigmoid"] = {convertFloatUnary<SigmoidOp>};
+    t["Tanh"] = {convertFloatUnary<TanhOp>};
+    t["HardSwish"] = {convertFloatUnary<HardSwishOp>};
     t["Abs"] = {convertUnary<AbsOp>};
     t["Neg"] = {convertUnary<NegOp>};
-    t["Exp"] = {convertUnary<ExpOp>};
-    t["Log"] = {convertUnary<LogOp>};
-    t["Sqrt"] = {convertUnary<SqrtOp>};
-    t["Reciprocal"] = {convertUnary<ReciprocalOp>};
-    t["Floor"] = {convertUnary<FloorOp>};
-    t["Ceil"] = {convertUnary<CeilOp>};
-    t["Erf"] = {convertUnary<ErfOp>};
-    t["Sin"] = {convertUnary<SinOp>};
-    t["Cos"] = {convertUnary<CosOp>};
-    t["Softplus"] = {convertUnary<SoftplusOp>};
-    t["Softsign"] = {convertUnary<SoftsignOp>};
+    t["Exp"] = {convertFloatUnary<ExpOp>};
+    t["Log"] = {convertFloatUnary<LogOp>};
+    t["Sqrt"] = {convertFloatUnary<SqrtOp>};
+    t["Reciprocal"] = {convertFloatUnary<ReciprocalOp>};
+    t["Floor"] = {convertFloatUnary<FloorOp>};
+    t["Ceil"] = {convertFloatUnary<CeilOp>};
+    t["Erf"] = {convertFloatUnary<ErfOp>};
+    t["Sin"] = {convertFloatUnary<SinOp>};
+    t["Cos"] = {convertFloatUnary<CosOp>};
+    t["Softplus"] = {convertFloatUnary<SoftplusOp>};
+    t["Softsign"] = {convertFloatUnary<SoftsignOp>};
     t["Sign"] = {convertUnary<SignOp>};
-    t["Round"] = {convertUnary<RoundOp>};
+    t["Round"] = {convertFloatUnary<RoundOp>};
     t["LeakyRelu"] = {convertLeakyRelu};
     t["Elu"] = {convertElu};
     t["Celu"] = {convertCelu};

@@ -20,6 +20,15 @@ using namespace modelc::kernel;
 
 static MemRefType getMemRef(Value v) { return cast<MemRefType>(v.getType()); }
 
+/// Scalar body types match buffer element types up to integer signedness (arith works on
+/// signless integers; the buffer keeps ui8 vs i8).
+static bool sameScalar(Type scalar, Type element) {
+  if (scalar == element)
+    return true;
+  auto a = dyn_cast<IntegerType>(scalar), b = dyn_cast<IntegerType>(element);
+  return a && b && a.getWidth() == b.getWidth();
+}
+
 LogicalResult WeightOp::verify() {
   auto valueType = cast<ShapedType>(getValue().getType());
   if (valueType.getShape() != getType().getShape() ||
@@ -54,14 +63,14 @@ static LogicalResult verifyScalarBody(Operation *op, Region &body, ValueRange in
     return op->emitOpError("body expects ")
            << inputs.size() + leading << " arguments, has " << block.getNumArguments();
   for (unsigned i = 0; i < leading; ++i)
-    if (block.getArgument(i).getType() != out.getElementType())
+    if (!sameScalar(block.getArgument(i).getType(), out.getElementType()))
       return op->emitOpError("body argument ") << i << " must be " << out.getElementType();
   for (auto [arg, in] : llvm::zip(block.getArguments().drop_front(leading), inputs))
-    if (arg.getType() != getMemRef(in).getElementType())
+    if (!sameScalar(arg.getType(), getMemRef(in).getElementType()))
       return op->emitOpError("body argument type ") << arg.getType() << " does not match "
                                                     << in.getType();
   auto yield = dyn_cast<YieldOp>(block.getTerminator());
-  if (!yield || yield.getValue().getType() != out.getElementType())
+  if (!yield || !sameScalar(yield.getValue().getType(), out.getElementType()))
     return op->emitOpError("body must yield ") << out.getElementType();
   return success();
 }

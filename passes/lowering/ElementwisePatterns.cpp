@@ -17,7 +17,6 @@ using namespace modelc::graph;
 namespace {
 
 bool isFloat(Type t) { return isa<FloatType>(t); }
-bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
 
 Value cst(OpBuilder &b, Location loc, Value like, double v) {
   return scalarConstant(b, loc, like.getType(), v);
@@ -37,8 +36,11 @@ Value select(OpBuilder &b, Location loc, arith::CmpFPredicate pred, Value x, Val
 /// Scalar builders: return nullptr when the op is not defined for the element type.
 Value scalar(OpBuilder &b, Location loc, Operation *op, ValueRange args) {
   Value x = args[0];
+  // Unsignedness lives in the tensor element type; scalars are signless.
+  Type elem = getElementTypeOrSelf(op->getOperand(0).getType());
+  bool f = isFloat(x.getType());
+  auto isUnsigned = [&](Type) { return elem.isUnsignedInteger(); };
   Type t = x.getType();
-  bool f = isFloat(t);
   auto alphaOf = [&](Operation *o) {
     return cst(b, loc, x, cast<FloatAttr>(o->getAttr("alpha")).getValueAsDouble());
   };
@@ -211,7 +213,7 @@ Value scalar(OpBuilder &b, Location loc, Operation *op, ValueRange args) {
         return b.create<arith::AddFOp>(loc, b.create<arith::MulFOp>(loc, norm, args[1]), args[2]);
       })
       .Case([&](CastOp o) -> Value {
-        return castScalar(b, loc, x, o.getType().getElementType());
+        return castScalar(b, loc, x, elem, o.getType().getElementType());
       })
       .Default([](Operation *) -> Value { return nullptr; });
 }
@@ -237,7 +239,8 @@ template <typename OpTy> struct ElementwiseLowering : OpConversionPattern<OpTy> 
       Block probe;
       SmallVector<Value> args;
       for (Value v : inputs)
-        args.push_back(probe.addArgument(cast<MemRefType>(v.getType()).getElementType(), loc));
+        args.push_back(
+            probe.addArgument(scalarTypeOf(cast<MemRefType>(v.getType()).getElementType()), loc));
       OpBuilder pb(rewriter.getContext());
       pb.setInsertionPointToEnd(&probe);
       if (!scalar(pb, loc, op, args))

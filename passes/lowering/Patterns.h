@@ -38,11 +38,17 @@ void buildScalarRegion(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &reg
 void createElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
                        mlir::Value out, const ScalarBodyBuilder &body);
 
+/// The scalar type of an element type in elementwise bodies: arith works on signless
+/// integers, so ui8 becomes i8 (unsignedness is kept by the buffer and picked ops).
+mlir::Type scalarTypeOf(mlir::Type elementType);
+
 /// A scalar constant of `type` (float or integer).
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double v);
 
-/// Converts a scalar between element types with ONNX Cast semantics.
-mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to);
+/// Converts a scalar from element type `from` to `to` (ONNX Cast semantics); the result has
+/// type scalarTypeOf(to).
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type from,
+                       mlir::Type to);
 
 void populateElementwisePatterns(mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);

@@ -171,19 +171,20 @@ def _external(tensor, location, offset=None, length=None):
 
 
 def external_data(out):
-    # Two weights in one file next to the model: w1 at offset 0, w2 at offset 1024.
-    w1 = RNG.standard_normal((16, 16)).astype(np.float32)
-    w2 = RNG.standard_normal((16, 4)).astype(np.float32)
+    # Two weights in one file next to the model: w1 (0, 1, 2, ...; a resource blob) at
+    # offset 0 without a length, w2 (1000, 1001, ...; small, dense) at offset 1024.
+    w1 = np.arange(256, dtype=np.float32).reshape(16, 16)
+    w2 = np.arange(1000, 1016, dtype=np.float32).reshape(16, 1)
     blob = os.path.basename(out) + ".weights"
     with open(os.path.join(os.path.dirname(out) or ".", blob), "wb") as f:
         f.write(w1.tobytes())
         f.write(w2.tobytes())
     t1 = _external(numpy_helper.from_array(w1, "w1"), blob)
-    t2 = _external(numpy_helper.from_array(w2, "w2"), blob, offset=1024, length=256)
+    t2 = _external(numpy_helper.from_array(w2, "w2"), blob, offset=1024, length=64)
     return model(
         [helper.make_node("MatMul", ["x", "w1"], ["h"], name="mm1"),
          helper.make_node("MatMul", ["h", "w2"], ["y"], name="mm2")],
-        [vi("x", [2, 16])], [vi("y", [2, 4])], [t1, t2])
+        [vi("x", [2, 16])], [vi("y", [2, 1])], [t1, t2])
 
 
 def external_escape(out):
@@ -250,9 +251,14 @@ def clip_opset11(out):
                           value=numpy_helper.from_array(np.array(6, np.float32))),
          helper.make_node("Clip", ["x", "lo", "hi"], ["y"], name="relu6"),
          helper.make_node("Clip", ["x", "", "hi"], ["z"], name="max_only"),
-         helper.make_node("Clip", ["x", "x"], ["w"], name="dynamic_min")],
+         helper.make_node("Clip", ["x"], ["w"], name="unbounded")],
         [vi("x", [4])], [vi("y", None), vi("z", None), vi("w", None)],
         [numpy_helper.from_array(np.array(0, np.float32), "lo")], opset=11)
+
+
+def clip_dynamic(out):
+    return model([helper.make_node("Clip", ["x", "lo"], ["y"], name="dynamic_min")],
+                 [vi("x", [4]), vi("lo", [])], [vi("y", None)], opset=13)
 
 
 def clip_opset6(out):
@@ -372,8 +378,7 @@ def types(out):
              ("u64", TensorProto.UINT64), ("i64", TensorProto.INT64), ("b", TensorProto.BOOL)]
     inits = [
         # Typed-field (not raw_data) initializers of several types.
-        helper.make_tensor("k_f16", TensorProto.FLOAT16, [2],
-                           np.array([1.0, -2.0], np.float16).view(np.uint16).tolist()),
+        helper.make_tensor("k_f16", TensorProto.FLOAT16, [2], [1.0, -2.0]),
         helper.make_tensor("k_bool", TensorProto.BOOL, [3], [1, 0, 1]),
         helper.make_tensor("k_u64", TensorProto.UINT64, [2], [1, 2**63]),
         helper.make_tensor("k_i8", TensorProto.INT8, [2], [-1, 127]),
@@ -392,12 +397,36 @@ def string_input(out):
                  [vi("y", None)])
 
 
+def _tensor(name, dims, data_type=FLOAT):
+    t = TensorProto()
+    t.name, t.data_type = name, data_type
+    t.dims.extend(dims)
+    return t
+
+
 def bad_initializer(out):
-    t = helper.make_tensor("w", FLOAT, [2, 3], [1.0, 2.0, 3.0])  # 3 values for 6 elements
-    r = helper.make_tensor("r", FLOAT, [4], b"\0" * 12, raw=True)  # 12 bytes for 16
-    return model([helper.make_node("Add", ["x", "w"], ["y"]),
-                  helper.make_node("Add", ["y", "r"], ["z"])],
-                 [vi("x", [2, 3])], [vi("z", None)], [t, r])
+    w = _tensor("w", [2, 3])
+    w.float_data.extend([1.0, 2.0, 3.0])  # 3 values for 6 elements
+    return model([helper.make_node("Add", ["x", "w"], ["y"])], [vi("x", [2, 3])],
+                 [vi("y", None)], [w])
+
+
+def bad_raw_data(out):
+    r = _tensor("r", [4])
+    r.raw_data = b"\0" * 12  # 12 bytes for 16
+    return model([helper.make_node("Add", ["x", "r"], ["y"])], [vi("x", [4])],
+                 [vi("y", None)], [r])
+
+
+def bad_dims(out):
+    n = _tensor("neg", [2, -3])
+    huge = _tensor("huge", [1 << 20, 1 << 20, 2])
+    return model([helper.make_node("Add", ["neg", "huge"], ["y"], name="add")],
+                 [], [vi("y", None)], [n, huge])
+
+
+def negative_input(out):
+    return model([helper.make_node("Relu", ["x"], ["y"])], [vi("x", [2, -1])], [vi("y", None)])
 
 
 def ir3_initializer_inputs(out):
@@ -420,9 +449,9 @@ MODELS = {f.__name__: f for f in [
     symbolic_batch, cycle, missing_input, duplicate_output, unsorted, shape_mismatch,
     truncated, garbage, bad_opset, external_data, external_escape, external_absolute,
     external_missing, external_short, external_symlink, softmax_opset11, softmax_opset13,
-    clip_opset11, clip_opset6, squeeze_opset13, squeeze_opset11, batchnorm, pool_head,
+    clip_opset11, clip_dynamic, clip_opset6, squeeze_opset13, squeeze_opset11, batchnorm, pool_head,
     elementwise, data_movement, gather_oob, reshape_dynamic, constants, types, string_input,
-    bad_initializer, ir3_initializer_inputs, legacy_broadcast]}
+    bad_initializer, bad_raw_data, bad_dims, negative_input, ir3_initializer_inputs, legacy_broadcast]}
 
 
 def main():

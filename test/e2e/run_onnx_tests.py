@@ -403,7 +403,8 @@ def sanitize_output_name(name: str) -> str:
 
 def check_bundle(bundle: Path, name: str, cfg: Config) -> None:
     ext = "cpp" if cfg.target == "cpu" else "cu"
-    expected = [f"{name}.h", f"{name}.{ext}", f"{name}_runner.{ext}", f"{name}.weights.bin",
+    # The runner is host C++ in both targets (the CUDA bundle's library does the launches).
+    expected = [f"{name}.h", f"{name}.{ext}", f"{name}_runner.cpp", f"{name}.weights.bin",
                 "CMakeLists.txt"]
     for rel in expected:
         if not (bundle / rel).is_file():
