@@ -536,8 +536,21 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
   int64_t inSpatial = 1;
   for (int64_t d = 0; d < spatial; ++d)
     inSpatial *= xt.getDimSize(d + 2);
-  os << "const float *x = p0 + (o0 * " << xt.getDimSize(1) << " + o1) * " << inSpatial << ";\n";
-  os << "float acc = " << (isMax ? "-INFINITY" : "0.0f") << ";\n";
+  std::string ct = cTypeOf(xt.getElementType());
+  bool isFloat = isa<FloatType>(xt.getElementType());
+  os << "const " << ct << " *x = p0 + (o0 * " << xt.getDimSize(1) << " + o1) * " << inSpatial
+     << ";\n";
+  if (isMax && !isFloat) {
+    // The type's lowest value as a literal (usable in host and device code alike).
+    auto it = cast<IntegerType>(xt.getElementType());
+    std::string lowest = it.isUnsigned() || it.getWidth() == 1
+                             ? "(0)"
+                             : "(-" + std::to_string((uint64_t(1) << (it.getWidth() - 1)) - 1) +
+                                   "LL - 1)";
+    os << ct << " acc = static_cast<" << ct << ">" << lowest << ";\n";
+  }
+  else
+    os << ct << " acc = " << (isMax ? "-INFINITY" : "0.0f") << ";\n";
   os << "int64_t count = 0;\n";
   if (!isMax && pool.getCountIncludePad()) {
     // Padded positions count, but not window parts past the padded extent (ceil_mode).
@@ -562,7 +575,7 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
   std::string xIdx = "x0";
   for (int64_t d = 1; d < spatial; ++d)
     xIdx = "(" + xIdx + ") * " + std::to_string(xt.getDimSize(d + 2)) + " + x" + std::to_string(d);
-  os << "const float v = x[" << xIdx << "];\n";
+  os << "const " << ct << " v = x[" << xIdx << "];\n";
   if (isMax)
     os << "acc = (v > acc || v != v) ? v : acc;\n";
   else
@@ -720,8 +733,10 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
       return op->emitError("element type ") << bufType(v).getElementType()
                                             << " is not supported by the emitter yet";
   // Compute kernels are written for float32 so far; data movement handles every type.
+  auto pool = dyn_cast<kernel::PoolOp>(op);
   if (!isa<kernel::ElementwiseOp, kernel::CopyOp, kernel::TransposeOp, kernel::ConcatOp,
-           kernel::GatherOp>(op))
+           kernel::GatherOp>(op) &&
+      !(pool && pool.getKind() == "max"))
     for (Value v : op->getOperands())
       if (!bufType(v).getElementType().isF32())
         return op->emitError("'") << op->getName() << "' on " << bufType(v).getElementType()

@@ -437,16 +437,19 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
 
   // Initializers that something reads, in the model's order; all bad ones are reported.
   bool initializersOk = true;
-  for (const onnx::TensorProto &init : graph.initializer()) {
+  for (onnx::TensorProto &init : *model.mutable_graph()->mutable_initializer()) {
     if (!usedTensors.contains(init.name()))
       continue;
     Location loc = nameLoc(init.name());
     auto value = import::importTensor(&ctx, init, init.name(),
                                       "initializer '" + init.name() + "'", loc, modelDir);
-    if (failed(value))
+    if (failed(value)) {
       initializersOk = false;
-    else
-      values[init.name()] = builder.create<graph::ConstantOp>(loc, *value);
+      continue;
+    }
+    values[init.name()] = builder.create<graph::ConstantOp>(loc, *value);
+    // The attribute holds its own copy: release the protobuf's to bound peak memory.
+    std::string().swap(*init.mutable_raw_data());
   }
   if (!initializersOk)
     return nullptr;

@@ -164,10 +164,11 @@ static FailureOr<std::vector<char>> readTypedFields(const onnx::TensorProto &t,
   }
 }
 
-/// Reads `expectedBytes` bytes of external data described by `t.external_data()`.
-static FailureOr<std::vector<char>> readExternalData(const onnx::TensorProto &t,
-                                                     int64_t expectedBytes, const Twine &what,
-                                                     Location loc, StringRef modelDir) {
+/// Maps the `expectedBytes` bytes of external data described by `t.external_data()`; a
+/// null buffer for zero bytes.
+static FailureOr<std::unique_ptr<llvm::MemoryBuffer>>
+readExternalData(const onnx::TensorProto &t, int64_t expectedBytes, const Twine &what,
+                 Location loc, StringRef modelDir) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : t.external_data()) {
@@ -224,15 +225,13 @@ static FailureOr<std::vector<char>> readExternalData(const onnx::TensorProto &t,
     return emitError(loc) << what << ": external data file '" << path << "' has "
                           << fileSize << " bytes, too short for " << length
                           << " bytes at offset " << offset;
-  std::vector<char> bytes(length);
   if (length == 0)
-    return std::move(bytes);
+    return std::unique_ptr<llvm::MemoryBuffer>();
   auto buffer = llvm::MemoryBuffer::getFileSlice(realPath, length, offset,
                                                  /*IsVolatile=*/false);
   if (!buffer || static_cast<int64_t>((*buffer)->getBufferSize()) != length)
     return emitError(loc) << what << ": short read from external data file '" << path << "'";
-  std::memcpy(bytes.data(), (*buffer)->getBufferStart(), length);
-  return std::move(bytes);
+  return std::move(*buffer);
 }
 
 FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, const onnx::TensorProto &t,
@@ -253,28 +252,39 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, const onnx::TensorProto &
   int64_t esize = getElementByteSize(elementType);
   int64_t expectedBytes = numel * esize;
 
-  std::vector<char> bytes;
+  // `bytes` views the data where it lies (raw_data, a mapped external file) when possible;
+  // weights are copied once, into the resource blob.
+  std::unique_ptr<llvm::MemoryBuffer> external;
+  std::vector<char> owned;
+  ArrayRef<char> bytes;
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    auto data = readExternalData(t, expectedBytes, what, loc, modelDir);
-    if (failed(data))
+    auto buffer = readExternalData(t, expectedBytes, what, loc, modelDir);
+    if (failed(buffer))
       return failure();
-    bytes = std::move(*data);
+    external = std::move(*buffer);
+    if (external)
+      bytes = ArrayRef<char>(external->getBufferStart(), external->getBufferSize());
   } else if (t.has_raw_data()) {
     const std::string &raw = t.raw_data();
     if (static_cast<int64_t>(raw.size()) != expectedBytes)
       return emitError(loc) << what << " has " << raw.size() << " bytes of raw_data but its "
                             << getDataTypeName(dataType) << " shape needs " << expectedBytes;
-    bytes.assign(raw.begin(), raw.end());
-    if (elementType.isInteger(1))
-      for (char &c : bytes)
-        c = c != 0;
+    bytes = ArrayRef<char>(raw.data(), raw.size());
   } else {
     int64_t count = 0;
     auto data = readTypedFields(t, dataType, numel, esize, count);
     if (failed(data))
       return emitError(loc) << what << " holds " << count << " values but its shape needs "
                             << numel;
-    bytes = std::move(*data);
+    owned = std::move(*data);
+    bytes = owned;
+  }
+  // Booleans are stored one byte each; anything nonzero is true.
+  if (elementType.isInteger(1) && llvm::any_of(bytes, [](char c) { return c != 0 && c != 1; })) {
+    owned.assign(bytes.begin(), bytes.end());
+    for (char &c : owned)
+      c = c != 0;
+    bytes = owned;
   }
 
   if (numel > kMaxDenseElements)

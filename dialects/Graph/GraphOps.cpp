@@ -316,6 +316,8 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
 }
 
 LogicalResult PoolOp::verify() {
+  if (getKind() == PoolKind::avg && !isa<FloatType>(getRanked(getInput()).getElementType()))
+    return emitOpError("average pooling needs a floating-point input");
   for (int64_t k : getKernelShape())
     if (k <= 0)
       return emitOpError("kernel_shape must be positive");
