@@ -30,6 +30,9 @@ struct EmbeddedFile {
   const char *name;
   const char *contents;
 };
+/// Kernels doing at least this many multiply-adds (roughly) use the thread pool.
+constexpr int64_t kParallelWork = 1 << 15;
+
 const EmbeddedFile kRuntimeMinFiles[] = {
 #include "RuntimeMinFiles.inc"
 };
@@ -375,13 +378,21 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
          << "  snprintf(error_, sizeof(error_), \"kernel " << c.kernel.name << " (ONNX node "
          << cString(c.node).substr(1, cString(c.node).size() - 2) << "): %s\", cudaGetErrorString(e));\n"
          << "  return MC_ERR_DEVICE;\n}\n";
-    } else if (c.kernel.canFail) {
-      os << "if (!" << c.kernel.name << "(" << args << ")) {\n"
-         << "  snprintf(error_, sizeof(error_), \"index out of range in ONNX node "
-         << cString(c.node).substr(1, cString(c.node).size() - 2) << "\");\n"
-         << "  return MC_ERR_INVALID_ARGUMENT;\n}\n";
     } else {
-      os << c.kernel.name << "(" << args << ");\n";
+      // Kernels with enough work run on the thread pool (serially when there is none).
+      bool parallel = c.kernel.iterations > 1 &&
+                      c.kernel.iterations * c.kernel.costPerIteration >= kParallelWork;
+      os << "{\n";
+      os.indent();
+      os << c.kernel.name << "_args a{" << args << (c.kernel.canFail ? ", false" : "") << "};\n";
+      os << "mc_parallel_for(" << (parallel ? "pool_" : "nullptr") << ", "
+         << c.kernel.iterations << ", " << c.kernel.name << ", &a);\n";
+      if (c.kernel.canFail)
+        os << "if (a.failed) {\n  snprintf(error_, sizeof(error_), \"index out of range in ONNX "
+           << "node " << cString(c.node).substr(1, cString(c.node).size() - 2)
+           << "\");\n  return MC_ERR_INVALID_ARGUMENT;\n}\n";
+      os.unindent();
+      os << "}\n";
     }
   }
   os << "return MC_OK;\n";

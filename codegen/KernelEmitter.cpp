@@ -92,21 +92,35 @@ void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op) {
     os << "; fused scalar body of " << op->getRegion(0).front().getOperations().size() - 1
        << " op(s)";
   os << "\n";
-  if (target == Target::Cuda)
-    os << "__global__ void ";
-  else
-    os << "static " << (k.canFail ? "bool " : "void ");
-  os << k.name << "(";
   Value out = getWrittenBuffer(op);
-  for (auto [i, v] : llvm::enumerate(k.args)) {
-    std::string ct = cTypeOf(bufType(v).getElementType());
-    bool isOut = v == out;
-    os << (i ? ", " : "") << (isOut ? "" : "const ") << ct << " *" << paramName(i);
+  auto paramType = [&](unsigned i) {
+    Value v = k.args[i];
+    return (v == out ? "" : "const ") + cTypeOf(bufType(v).getElementType()) + " *";
+  };
+  if (target == Target::Cuda) {
+    os << "__global__ void " << k.name << "(";
+    for (unsigned i = 0; i < k.args.size(); ++i)
+      os << (i ? ", " : "") << paramType(i) << paramName(i);
+    if (k.canFail)
+      os << ", int *status";
+    os << ") {\n";
+    os.indent();
+    return;
   }
-  if (target == Target::Cuda && k.canFail)
-    os << ", int *status";
-  os << ") {\n";
+  // CPU: the buffers travel in a struct so that mc_parallel_for can hand any range of the
+  // iteration space [begin, end) to a worker.
+  os << "struct " << k.name << "_args {\n";
+  for (unsigned i = 0; i < k.args.size(); ++i)
+    os << "  " << paramType(i) << paramName(i) << ";\n";
+  if (k.canFail)
+    os << "  bool failed;\n";
+  os << "};\n";
+  os << "static void " << k.name << "(void *ctx, int64_t begin, int64_t end) {\n";
   os.indent();
+  os << "[[maybe_unused]] " << k.name << "_args *args = static_cast<" << k.name
+     << "_args *>(ctx);\n";
+  for (unsigned i = 0; i < k.args.size(); ++i)
+    os << paramType(i) << paramName(i) << " = args->" << paramName(i) << ";\n";
 }
 
 
@@ -115,7 +129,7 @@ void KernelEmitter::openFlatLoop(int64_t n) {
     os << "for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; idx < " << n
        << "; idx += (int64_t)gridDim.x * blockDim.x) {\n";
   else
-    os << "for (int64_t idx = 0; idx < " << n << "; ++idx) {\n";
+    os << "for (int64_t idx = begin; idx < end; ++idx) {\n";
   os.indent();
 }
 
@@ -402,40 +416,43 @@ LogicalResult KernelEmitter::emitGemm(Operation *op, EmittedKernel &k) {
     return success();
   }
 
-  // CPU: per batch entry, an i-p-j loop nest over a zeroed output (unit-stride, vectorizable
-  // inner loop), or i-j-p dot products when B is transposed; then one epilogue sweep.
-  k.iterations = batches;
+  // CPU: the iteration space is the output rows of all batch entries. Each row is an i-p-j
+  // loop nest over a zeroed row (unit-stride, vectorizable inner loop), or i-j-p dot products
+  // when B is transposed, followed by the epilogue while the row is in cache.
+  k.iterations = batches * m;
+  k.costPerIteration = n * kk;
   emitSignature(k, op);
-  os << "for (int64_t bi = 0; bi < " << batches << "; ++bi) {\n";
+  os << "for (int64_t row = begin; row < end; ++row) {\n";
   os.indent();
+  os << "[[maybe_unused]] const int64_t bi = row / " << m << ";\nconst int64_t i = row % " << m << ";\n";
   emitDecompose("bi", outBatch, "o");
   os << "const float *a = p0 + (" << batchOffset(as) << ");\n";
   os << "const float *b = p1 + (" << batchOffset(bs) << ");\n";
-  os << "float *c = p2 + bi * " << m * n << ";\n";
+  os << "float *crow = p2 + row * " << n << ";\n";
   if (tb) {
-    os << "for (int64_t i = 0; i < " << m << "; ++i)\n  for (int64_t j = 0; j < " << n
-       << "; ++j) {\n    float acc = 0.0f;\n    for (int64_t p = 0; p < " << kk
-       << "; ++p)\n      acc += a[" << aIdx << "] * b[" << bIdx << "];\n    c[i * " << n
-       << " + j] = acc" << alphaMul << ";\n  }\n";
+    os << "for (int64_t j = 0; j < " << n << "; ++j) {\n  float acc = 0.0f;\n"
+       << "  for (int64_t p = 0; p < " << kk << "; ++p)\n    acc += a[" << aIdx << "] * b["
+       << bIdx << "];\n  crow[j] = acc" << alphaMul << ";\n}\n";
   } else {
-    os << "for (int64_t i = 0; i < " << m << "; ++i) {\n  float *crow = c + i * " << n
-       << ";\n  for (int64_t j = 0; j < " << n << "; ++j)\n    crow[j] = 0.0f;\n"
-       << "  for (int64_t p = 0; p < " << kk << "; ++p) {\n    const float av = a[" << aIdx
-       << "]" << alphaMul << ";\n    const float *brow = b + p * " << n
-       << ";\n    for (int64_t j = 0; j < " << n << "; ++j)\n      crow[j] += av * brow[j];\n"
-       << "  }\n}\n";
+    os << "for (int64_t j = 0; j < " << n << "; ++j)\n  crow[j] = 0.0f;\n"
+       << "for (int64_t p = 0; p < " << kk << "; ++p) {\n  const float av = a[" << aIdx << "]"
+       << alphaMul << ";\n  const float *brow = b + p * " << n << ";\n"
+       << "  for (int64_t j = 0; j < " << n << "; ++j)\n    crow[j] += av * brow[j];\n}\n";
+  }
+  if (!gemm.getEpilogue().empty()) {
+    os << "for (int64_t j = 0; j < " << n << "; ++j) {\n";
+    os.indent();
+    os << "const int64_t idx = row * " << n << " + j;\n";
+    emitDecompose("idx", outShape, "o");
+    auto v = emitEpilogue(gemm.getEpilogue(), gemm.getEpilogueInputs(), 3, outShape, "crow[j]");
+    if (failed(v))
+      return failure();
+    os << "crow[j] = " << *v << ";\n";
+    os.unindent();
+    os << "}\n";
   }
   os.unindent();
   os << "}\n";
-  if (!gemm.getEpilogue().empty()) {
-    openFlatLoop(ot.getNumElements());
-    emitDecompose("idx", outShape, "o");
-    auto v = emitEpilogue(gemm.getEpilogue(), gemm.getEpilogueInputs(), 3, outShape, "p2[idx]");
-    if (failed(v))
-      return failure();
-    os << "p2[idx] = " << *v << ";\n";
-    closeFlatLoop();
-  }
   return success();
 }
 
@@ -451,6 +468,7 @@ LogicalResult KernelEmitter::emitConv(Operation *op, EmittedKernel &k) {
   unsigned outParam = k.args.size() - 1;
   llvm::append_range(k.args, conv.getEpilogueInputs());
   k.iterations = ot.getNumElements();
+  k.costPerIteration = wt.getNumElements() / std::max<int64_t>(wt.getDimSize(0), 1);
   emitSignature(k, op);
   ArrayRef<int64_t> outShape = ot.getShape();
   openFlatLoop(k.iterations);
@@ -692,11 +710,9 @@ LogicalResult KernelEmitter::emitGather(Operation *op, EmittedKernel &k) {
   if (target == Target::Cuda)
     os << "if (t < 0 || t >= " << extent << ") { *status = 1; p2[idx] = 0; continue; }\n";
   else
-    os << "if (t < 0 || t >= " << extent << ") return false;\n";
+    os << "if (t < 0 || t >= " << extent << ") {\n  args->failed = true;\n  return;\n}\n";
   os << "p2[idx] = p0[(outer * " << extent << " + t) * " << inner << " + in];\n";
   closeFlatLoop();
-  if (target == Target::Cpu)
-    os << "return true;\n";
   return success();
 }
 

@@ -29,8 +29,9 @@ std::string cTypeOf(mlir::Type elementType);
 struct EmittedKernel {
   std::string name;
   llvm::SmallVector<mlir::Value> args;
-  int64_t iterations = 0; ///< Size of the flat iteration space (CUDA launch size).
-  bool canFail = false;   ///< Returns a bool (false = out-of-range index).
+  int64_t iterations = 0;       ///< Size of the flat iteration space.
+  int64_t costPerIteration = 1; ///< Rough work per iteration (decides multithreading).
+  bool canFail = false;         ///< May report an out-of-range index.
 };
 
 /// Emits kernel functions for ops of one function, in order.
