@@ -73,9 +73,7 @@ private:
 
   /// The view of node `index` used by checks and handlers.
   NodeView makeView(int index);
-  Location nameLoc(StringRef name) {
-    return NameLoc::get(StringAttr::get(&ctx, name), fileLoc);
-  }
+  Location nameLoc(StringRef name) { return NameLoc::get(StringAttr::get(&ctx, name), fileLoc); }
 
   MLIRContext &ctx;
   std::string path, modelDir;
@@ -116,8 +114,7 @@ LogicalResult ModelImporter::parseModel() {
   bool parsed = false;
   try {
     google::protobuf::LogSilencer silence;
-    google::protobuf::io::ArrayInputStream raw((*buffer)->getBufferStart(),
-                                               static_cast<int>(size));
+    google::protobuf::io::ArrayInputStream raw((*buffer)->getBufferStart(), static_cast<int>(size));
     google::protobuf::io::CodedInputStream coded(&raw);
     // The default limit (64 MiB in older protobuf) is too small for models with weights.
     coded.SetTotalBytesLimit(INT_MAX);
@@ -128,8 +125,7 @@ LogicalResult ModelImporter::parseModel() {
   if (!parsed)
     return emitError(fileLoc) << "failed to parse ONNX model '" << path << "'";
   if (!model.has_graph())
-    return emitError(fileLoc) << "failed to parse ONNX model '" << path
-                              << "': it has no graph";
+    return emitError(fileLoc) << "failed to parse ONNX model '" << path << "': it has no graph";
   return success();
 }
 
@@ -222,8 +218,8 @@ LogicalResult ModelImporter::scanGraph() {
                           << "' in node '" << nodeNames[i] << "': domain '" << node.domain()
                           << "' is not supported");
     } else if (auto it = table.find(node.op_type()); it == table.end()) {
-      fail(emitError(loc) << "unsupported op '" << node.op_type() << "' in node '"
-                          << nodeNames[i] << "'");
+      fail(emitError(loc) << "unsupported op '" << node.op_type() << "' in node '" << nodeNames[i]
+                          << "'");
     } else {
       handler = &it->second;
       NodeView view = makeView(i);
@@ -239,9 +235,8 @@ LogicalResult ModelImporter::scanGraph() {
     for (const std::string &in : node.input())
       if (!in.empty() && !producer.count(in) && !initializers.count(in) &&
           !graphInputs.contains(in))
-        fail(emitError(loc) << "node '" << nodeNames[i] << "' (" << node.op_type()
-                            << "): input '" << in
-                            << "' is not produced by any node, initializer or graph input");
+        fail(emitError(loc) << "node '" << nodeNames[i] << "' (" << node.op_type() << "): input '"
+                            << in << "' is not produced by any node, initializer or graph input");
   }
   for (const onnx::ValueInfoProto &output : graph.output())
     if (!producer.count(output.name()) && !initializers.count(output.name()) &&
@@ -289,8 +284,7 @@ LogicalResult ModelImporter::scanGraph() {
     for (int k = path.size() - 1; k >= position[cur]; --k)
       cycle.push_back("'" + nodeNames[path[k]] + "'");
     cycle.push_back("'" + nodeNames[path.back()] + "'");
-    fail(emitError(nameLoc(nodeNames[cur]))
-         << "graph has a cycle: " << llvm::join(cycle, " -> "));
+    fail(emitError(nameLoc(nodeNames[cur])) << "graph has a cycle: " << llvm::join(cycle, " -> "));
   }
   return success(ok);
 }
@@ -343,9 +337,9 @@ LogicalResult ModelImporter::typeInputs() {
     } else {
       int rank = tensor.shape().dim_size();
       if (pinned && static_cast<int>(pin->second.size()) != rank) {
-        emitError(loc) << "--input-shape " << name << "=" << joinDims(pin->second)
-                       << " has rank " << pin->second.size() << " but graph input '" << name
-                       << "' has rank " << rank;
+        emitError(loc) << "--input-shape " << name << "=" << joinDims(pin->second) << " has rank "
+                       << pin->second.size() << " but graph input '" << name << "' has rank "
+                       << rank;
         ok = false;
         continue;
       }
@@ -356,8 +350,8 @@ LogicalResult ModelImporter::typeInputs() {
         if (dim.has_dim_value()) {
           int64_t size = dim.dim_value();
           if (size < 0) {
-            emitError(loc) << "graph input '" << name << "' dim " << d
-                           << " has negative size " << size;
+            emitError(loc) << "graph input '" << name << "' dim " << d << " has negative size "
+                           << size;
             invalid = true;
           } else if (pinned && pin->second[d] != size) {
             emitError(loc) << "--input-shape " << name << "=" << joinDims(pin->second)
@@ -370,10 +364,9 @@ LogicalResult ModelImporter::typeInputs() {
         } else if (pinned) {
           shape.push_back(pin->second[d]);
         } else {
-          unpinned.push_back("input '" + name + "' dim " + std::to_string(d) + " (" +
-                             (dim.has_dim_param() ? "'" + dim.dim_param() + "'"
-                                                  : std::string("unknown")) +
-                             ")");
+          unpinned.push_back(
+              "input '" + name + "' dim " + std::to_string(d) + " (" +
+              (dim.has_dim_param() ? "'" + dim.dim_param() + "'" : std::string("unknown")) + ")");
           needsPin = true;
           example.push_back(1);
         }
@@ -406,8 +399,7 @@ LogicalResult ModelImporter::typeInputs() {
   }
   if (!unpinned.empty()) {
     emitError(fileLoc) << "graph inputs have dimensions without a static size: "
-                       << llvm::join(unpinned, ", ")
-                       << "; pin them with --input-shape NAME=AxBxC"
+                       << llvm::join(unpinned, ", ") << "; pin them with --input-shape NAME=AxBxC"
                        << (examples.empty() ? "" : ", e.g. " + llvm::join(examples, " "));
     ok = false;
   }
@@ -423,8 +415,8 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   OpBuilder builder(&ctx);
   builder.setInsertionPointToEnd(module->getBody());
-  auto func = builder.create<func::FuncOp>(fileLoc, "main",
-                                           builder.getFunctionType(inputTypes, {}));
+  auto func =
+      builder.create<func::FuncOp>(fileLoc, "main", builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
   llvm::StringMap<Value> values;
   for (auto [i, input] : llvm::enumerate(inputs)) {
@@ -441,8 +433,8 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
     if (!usedTensors.contains(init.name()))
       continue;
     Location loc = nameLoc(init.name());
-    auto value = import::importTensor(&ctx, init, init.name(),
-                                      "initializer '" + init.name() + "'", loc, modelDir);
+    auto value = import::importTensor(&ctx, init, init.name(), "initializer '" + init.name() + "'",
+                                      loc, modelDir);
     if (failed(value)) {
       initializersOk = false;
       continue;

@@ -31,11 +31,10 @@ namespace modelc::import {
 // NodeView
 //===----------------------------------------------------------------------===//
 
-NodeView::NodeView(const onnx::NodeProto &node, StringRef displayName, int64_t opset,
-                   Location loc, StringRef modelDir,
-                   llvm::function_ref<bool(StringRef)> isTensorUsed)
-    : node(node), displayName(displayName.str()), opset(opset), loc(loc),
-      modelDir(modelDir.str()), isTensorUsed(isTensorUsed) {}
+NodeView::NodeView(const onnx::NodeProto &node, StringRef displayName, int64_t opset, Location loc,
+                   StringRef modelDir, llvm::function_ref<bool(StringRef)> isTensorUsed)
+    : node(node), displayName(displayName.str()), opset(opset), loc(loc), modelDir(modelDir.str()),
+      isTensorUsed(isTensorUsed) {}
 
 StringRef NodeView::getOpType() const { return node.op_type(); }
 
@@ -231,8 +230,8 @@ Value NodeContext::verifyAndFold(Operation *op) {
     return {};
   }
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  if (failed(checkDims(type.getShape(),
-                       "result of node '" + getName() + "' (" + getOpType() + ")", loc))) {
+  if (failed(checkDims(type.getShape(), "result of node '" + getName() + "' (" + getOpType() + ")",
+                       loc))) {
     anyError = true;
     op->erase();
     return {};
@@ -266,8 +265,8 @@ Value NodeContext::scalarConstant(Type elementType, double value) {
   if (isa<FloatType>(elementType))
     attr = DenseElementsAttr::get(type, builder.getFloatAttr(elementType, value));
   else
-    attr = DenseElementsAttr::get(type, builder.getIntegerAttr(elementType,
-                                                               static_cast<int64_t>(value)));
+    attr = DenseElementsAttr::get(type,
+                                  builder.getIntegerAttr(elementType, static_cast<int64_t>(value)));
   return create<ConstantOp>({}, namedAttr("value", attr));
 }
 
@@ -321,9 +320,7 @@ template <typename OpTy> LogicalResult convertAlphaUnary(NodeContext &n, float a
     return failure();
   return bind(n, n.create<OpTy>(x, n.f32Attr("alpha", n.getFloat("alpha", alpha))));
 }
-LogicalResult convertLeakyRelu(NodeContext &n) {
-  return convertAlphaUnary<LeakyReluOp>(n, 0.01f);
-}
+LogicalResult convertLeakyRelu(NodeContext &n) { return convertAlphaUnary<LeakyReluOp>(n, 0.01f); }
 LogicalResult convertElu(NodeContext &n) { return convertAlphaUnary<EluOp>(n, 1.0f); }
 LogicalResult convertCelu(NodeContext &n) { return convertAlphaUnary<CeluOp>(n, 1.0f); }
 LogicalResult convertThresholdedRelu(NodeContext &n) {
@@ -367,10 +364,8 @@ LogicalResult convertClip(NodeContext &n) {
       if (!bound)
         return failure();
       if (bound->getNumElements() != 1)
-        return n.emitError() << "input '" << name << "' must be a scalar, got "
-                             << bound->getType();
-      attrs.push_back(
-          n.namedAttr(name, n.getBuilder().getF64FloatAttr(bound->getDouble(0))));
+        return n.emitError() << "input '" << name << "' must be a scalar, got " << bound->getType();
+      attrs.push_back(n.namedAttr(name, n.getBuilder().getF64FloatAttr(bound->getDouble(0))));
     }
   }
   return bind(n, n.create<ClipOp>(x, attrs));
@@ -386,8 +381,7 @@ Value alignLegacyBroadcast(NodeContext &n, Value a, Value b) {
   if (!axis)
     return {};
   if (*axis + rankB > rankA) {
-    n.emitError() << "cannot align " << typeOf(b) << " with " << typeOf(a) << " at axis "
-                  << *axis;
+    n.emitError() << "cannot align " << typeOf(b) << " with " << typeOf(a) << " at axis " << *axis;
     return {};
   }
   SmallVector<int64_t> shape(typeOf(b).getShape());
@@ -483,8 +477,8 @@ std::optional<Window> getWindow(NodeContext &n, ArrayRef<int64_t> inDims,
                       SmallVector<int64_t> &out) {
     out = n.getInts(name).value_or(SmallVector<int64_t>(size, fill));
     if (out.size() != size) {
-      n.emitError() << "attribute '" << name << "' has " << out.size()
-                    << " values, expected " << size;
+      n.emitError() << "attribute '" << name << "' has " << out.size() << " values, expected "
+                    << size;
       return false;
     }
     for (int64_t v : out)
@@ -536,8 +530,8 @@ LogicalResult convertConv(NodeContext &n) {
   Value bias = n.optionalInput(2);
   auto xt = typeOf(x), wt = typeOf(weight);
   if (xt.getRank() < 3 || wt.getRank() != xt.getRank())
-    return n.emitError() << "expected input and weight of equal rank >= 3, got " << xt
-                         << " and " << wt;
+    return n.emitError() << "expected input and weight of equal rank >= 3, got " << xt << " and "
+                         << wt;
   SmallVector<int64_t> kernel(wt.getShape().drop_front(2));
   if (auto ks = n.getInts("kernel_shape"); ks && *ks != kernel)
     return n.emitError() << "attribute 'kernel_shape' does not match weight " << wt;
@@ -564,12 +558,12 @@ LogicalResult convertGemm(NodeContext &n) {
     if (typeOf(v).getElementType() != typeOf(a).getElementType())
       return n.emitError() << "operands have different element types";
   OpBuilder &builder = n.getBuilder();
-  return bind(n, n.create<GemmOp>(
-                     operands,
-                     {n.f32Attr("alpha", n.getFloat("alpha", 1.0f)),
-                      n.f32Attr("beta", n.getFloat("beta", 1.0f)),
-                      n.namedAttr("trans_a", builder.getBoolAttr(n.getInt("transA", 0))),
-                      n.namedAttr("trans_b", builder.getBoolAttr(n.getInt("transB", 0)))}));
+  return bind(
+      n, n.create<GemmOp>(operands,
+                          {n.f32Attr("alpha", n.getFloat("alpha", 1.0f)),
+                           n.f32Attr("beta", n.getFloat("beta", 1.0f)),
+                           n.namedAttr("trans_a", builder.getBoolAttr(n.getInt("transA", 0))),
+                           n.namedAttr("trans_b", builder.getBoolAttr(n.getInt("transB", 0)))}));
 }
 
 LogicalResult convertMatMul(NodeContext &n) {
@@ -596,8 +590,8 @@ LogicalResult convertBatchNorm(NodeContext &n) {
       operands.push_back(v);
     else
       return failure();
-  return bind(n, n.create<BatchNormOp>(
-                     operands, n.f32Attr("epsilon", n.getFloat("epsilon", 1e-5f))));
+  return bind(n,
+              n.create<BatchNormOp>(operands, n.f32Attr("epsilon", n.getFloat("epsilon", 1e-5f))));
 }
 
 LogicalResult checkPool(NodeView &n) {
@@ -628,14 +622,14 @@ template <PoolKind Kind> LogicalResult convertPool(NodeContext &n) {
   auto xt = typeOf(x);
   SmallVector<int64_t> kernel = n.getInts("kernel_shape").value_or(SmallVector<int64_t>());
   if (xt.getRank() < 3 || static_cast<int64_t>(kernel.size()) != xt.getRank() - 2)
-    return n.emitError() << "attribute 'kernel_shape' has " << kernel.size()
-                         << " values for input " << xt;
+    return n.emitError() << "attribute 'kernel_shape' has " << kernel.size() << " values for input "
+                         << xt;
   auto window = getWindow(n, xt.getShape().drop_front(2), kernel);
   if (!window)
     return failure();
   bool countIncludePad = Kind == PoolKind::avg && n.getInt("count_include_pad", 0) != 0;
-  return bind(n, createPool(n, x, Kind, kernel, *window, n.getInt("ceil_mode", 0) != 0,
-                            countIncludePad));
+  return bind(
+      n, createPool(n, x, Kind, kernel, *window, n.getInt("ceil_mode", 0) != 0, countIncludePad));
 }
 
 template <PoolKind Kind> LogicalResult convertGlobalPool(NodeContext &n) {
@@ -735,8 +729,12 @@ LogicalResult convertReshape(NodeContext &n) {
   if (inferred) {
     int64_t known = product(shape), numel = product(in);
     if (known == 0 || numel % known != 0)
-      return n.emitError() << "cannot infer the -1 dimension when reshaping "
-                           << typeOf(x) << " to [" << llvm::join(llvm::map_range(*target, [](int64_t v) { return std::to_string(v); }), ", ") << "]";
+      return n.emitError() << "cannot infer the -1 dimension when reshaping " << typeOf(x)
+                           << " to ["
+                           << llvm::join(llvm::map_range(
+                                             *target, [](int64_t v) { return std::to_string(v); }),
+                                         ", ")
+                           << "]";
     shape[*inferred] = numel / known;
   }
   return bind(n, n.reshape(x, shape));
@@ -818,8 +816,8 @@ LogicalResult convertTranspose(NodeContext &n) {
   if (!x)
     return failure();
   int64_t rank = typeOf(x).getRank();
-  SmallVector<int64_t> perm = n.getInts("perm").value_or(
-      llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, rank))));
+  SmallVector<int64_t> perm =
+      n.getInts("perm").value_or(llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, rank))));
   return bind(n, n.create<TransposeOp>(x, n.arrayAttr("perm", perm)));
 }
 
@@ -829,8 +827,8 @@ LogicalResult convertConcat(NodeContext &n) {
     return n.emitError() << "needs at least one input";
   if (n.getOpset() >= 4 && !n.hasAttr("axis"))
     return n.emitError() << "missing required attribute 'axis'";
-  auto axis = n.normalizeAxis(n.getInt("axis", 1), typeOf(xs.front()).getRank(),
-                              "attribute 'axis'");
+  auto axis =
+      n.normalizeAxis(n.getInt("axis", 1), typeOf(xs.front()).getRank(), "attribute 'axis'");
   if (!axis)
     return failure();
   return bind(n, n.create<ConcatOp>(xs, n.i64Attr("axis", *axis)));
@@ -856,8 +854,8 @@ LogicalResult convertDropout(NodeContext &n) {
 }
 
 LogicalResult checkConstant(NodeView &n) {
-  static const char *const supported[] = {"value", "value_float", "value_floats",
-                                          "value_int", "value_ints"};
+  static const char *const supported[] = {"value", "value_float", "value_floats", "value_int",
+                                          "value_ints"};
   int found = 0;
   for (const onnx::AttributeProto &attr : n.getNode().attribute()) {
     if (llvm::is_contained(supported, attr.name()))
@@ -921,8 +919,8 @@ LogicalResult convertShape(NodeContext &n) {
     start = clampDim(n.getInt("start", 0));
     end = clampDim(n.getInt("end", rank));
   }
-  return bind(n, n.create<ShapeOp>(x, {n.i64Attr("start", start),
-                                       n.i64Attr("end", std::max(start, end))}));
+  return bind(
+      n, n.create<ShapeOp>(x, {n.i64Attr("start", start), n.i64Attr("end", std::max(start, end))}));
 }
 
 LogicalResult convertGather(NodeContext &n) {
@@ -946,24 +944,42 @@ LogicalResult convertGather(NodeContext &n) {
   return bind(n, n.create<GatherOp>({data, indices}, n.i64Attr("axis", *axis)));
 }
 
+/// Cast's target data type: an integer from opset 6 on, a type name ("FLOAT") before.
+std::optional<int32_t> getCastTarget(NodeView &n) {
+  const onnx::AttributeProto *to = n.findAttr("to");
+  if (!to) {
+    n.emitError() << "missing required attribute 'to'";
+    return std::nullopt;
+  }
+  if (to->type() == onnx::AttributeProto::STRING) {
+    for (int32_t type = 1; type < 64; ++type)
+      if (getDataTypeName(type) == to->s())
+        return type;
+    n.emitError() << "unknown type name '" << to->s() << "' in attribute 'to'";
+    return std::nullopt;
+  }
+  int64_t type = n.getInt("to", 0);
+  if (n.hasFailed())
+    return std::nullopt;
+  return static_cast<int32_t>(type);
+}
+
 LogicalResult checkCast(NodeView &n) {
-  if (!n.hasAttr("to"))
-    return n.emitError() << "missing required attribute 'to'";
-  int64_t to = n.getInt("to", 0);
-  if (!n.hasFailed() && !getElementType(n.getContext(), static_cast<int32_t>(to)))
-    n.emitError() << "cast to " << getDataTypeName(static_cast<int32_t>(to))
-                  << " is not supported";
+  std::optional<int32_t> to = getCastTarget(n);
+  if (to && !getElementType(n.getContext(), *to))
+    n.emitError() << "cast to " << getDataTypeName(*to) << " is not supported";
   return success(!n.hasFailed());
 }
 
 LogicalResult convertCast(NodeContext &n) {
   Value x = n.input(0);
-  if (!x)
+  std::optional<int32_t> to = getCastTarget(n);
+  if (!x || !to)
     return failure();
-  Type to = getElementType(n.getContext(), static_cast<int32_t>(n.getInt("to", 0)));
-  if (!to)
+  Type type = getElementType(n.getContext(), *to);
+  if (!type)
     return failure(); // reported by checkCast
-  return bind(n, n.create<CastOp>(x, {}, RankedTensorType::get(typeOf(x).getShape(), to)));
+  return bind(n, n.create<CastOp>(x, {}, RankedTensorType::get(typeOf(x).getShape(), type)));
 }
 
 } // namespace

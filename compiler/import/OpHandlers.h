@@ -94,8 +94,7 @@ protected:
 /// insertion point is the end of @main's body.
 class NodeContext : public NodeView {
 public:
-  NodeContext(const NodeView &view, mlir::OpBuilder &builder,
-              llvm::ArrayRef<mlir::Value> inputs)
+  NodeContext(const NodeView &view, mlir::OpBuilder &builder, llvm::ArrayRef<mlir::Value> inputs)
       : NodeView(view), builder(builder), inputs(inputs.begin(), inputs.end()),
         outputs(getNumOutputs()) {}
 
@@ -179,8 +178,7 @@ mlir::Value NodeContext::create(mlir::ValueRange operands,
   mlir::LogicalResult ok = withNodeDiagnostics([&]() -> mlir::LogicalResult {
     if constexpr (OpTy::hasProperties()) {
       if (!attributes.empty()) {
-        mlir::OpaqueProperties props =
-            &state.getOrAddProperties<typename OpTy::Properties>();
+        mlir::OpaqueProperties props = &state.getOrAddProperties<typename OpTy::Properties>();
         if (mlir::failed(state.name.getRegisteredInfo()->setOpPropertiesFromAttribute(
                 state.name, props, state.attributes.getDictionary(ctx),
                 [&]() { return mlir::emitError(loc); })))
@@ -190,8 +188,7 @@ mlir::Value NodeContext::create(mlir::ValueRange operands,
     if (resultType)
       return mlir::success();
     if constexpr (OpTy::template hasTrait<mlir::InferTypeOpInterface::Trait>()) {
-      return OpTy::inferReturnTypes(ctx, loc, state.operands,
-                                    state.attributes.getDictionary(ctx),
+      return OpTy::inferReturnTypes(ctx, loc, state.operands, state.attributes.getDictionary(ctx),
                                     state.getRawProperties(), state.regions, types);
     } else {
       llvm_unreachable("ops without type inference need an explicit result type");

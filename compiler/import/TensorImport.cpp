@@ -35,9 +35,22 @@ namespace {
 /// TensorProto.DataType values, spelled out because libonnx-dev (onnx 1.12) lacks the newer
 /// ones and models may come from any onnx version.
 enum DataType : int32_t {
-  kFloat = 1, kUint8 = 2, kInt8 = 3, kUint16 = 4, kInt16 = 5, kInt32 = 6, kInt64 = 7,
-  kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11, kUint32 = 12, kUint64 = 13,
-  kComplex64 = 14, kComplex128 = 15, kBfloat16 = 16,
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kUint16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
+  kComplex64 = 14,
+  kComplex128 = 15,
+  kBfloat16 = 16,
 };
 } // namespace
 
@@ -78,12 +91,11 @@ Type getElementType(MLIRContext *ctx, int32_t dataType) {
 
 std::string getDataTypeName(int32_t dataType) {
   static const char *const names[] = {
-      "UNDEFINED",  "FLOAT",       "UINT8",        "INT8",         "UINT16",
-      "INT16",      "INT32",       "INT64",        "STRING",       "BOOL",
-      "FLOAT16",    "DOUBLE",      "UINT32",       "UINT64",       "COMPLEX64",
-      "COMPLEX128", "BFLOAT16",    "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-      "FLOAT8E5M2FNUZ", "UINT4",   "INT4",         "FLOAT4E2M1",   "FLOAT8E8M0",
-      "UINT2",      "INT2",        "FLOAT6E2M3",   "FLOAT6E3M2"};
+      "UNDEFINED",      "FLOAT",      "UINT8",          "INT8",       "UINT16",    "INT16",
+      "INT32",          "INT64",      "STRING",         "BOOL",       "FLOAT16",   "DOUBLE",
+      "UINT32",         "UINT64",     "COMPLEX64",      "COMPLEX128", "BFLOAT16",  "FLOAT8E4M3FN",
+      "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",      "INT4",      "FLOAT4E2M1",
+      "FLOAT8E8M0",     "UINT2",      "INT2",           "FLOAT6E2M3", "FLOAT6E3M2"};
   if (dataType >= 0 && dataType < static_cast<int32_t>(std::size(names)))
     return names[dataType];
   return "data type " + std::to_string(dataType);
@@ -98,12 +110,10 @@ LogicalResult checkDims(ArrayRef<int64_t> dims, const Twine &what, Location loc)
     if (d == 0)
       return success();
     if (numel > kMaxElements / d)
-      return emitError(loc) << what << " has more than 2^40 elements (shape "
-                            << llvm::join(llvm::map_range(dims, [](int64_t v) {
-                                            return std::to_string(v);
-                                          }),
-                                          "x")
-                            << ")";
+      return emitError(loc)
+             << what << " has more than 2^40 elements (shape "
+             << llvm::join(llvm::map_range(dims, [](int64_t v) { return std::to_string(v); }), "x")
+             << ")";
     numel *= d;
   }
   return success();
@@ -120,9 +130,8 @@ std::string sanitizeBlobName(StringRef name) {
 
 /// Copies the typed data field matching `dataType` into little-endian bytes of `esize`
 /// bytes per element. Fails (without diagnosing) when the field has `count != numel`.
-static FailureOr<std::vector<char>> readTypedFields(const onnx::TensorProto &t,
-                                                   int32_t dataType, int64_t numel,
-                                                   int64_t esize, int64_t &count) {
+static FailureOr<std::vector<char>> readTypedFields(const onnx::TensorProto &t, int32_t dataType,
+                                                    int64_t numel, int64_t esize, int64_t &count) {
   std::vector<char> bytes(numel * esize);
   auto fill = [&](const auto &field, auto convert) -> FailureOr<std::vector<char>> {
     count = field.size();
@@ -167,8 +176,8 @@ static FailureOr<std::vector<char>> readTypedFields(const onnx::TensorProto &t,
 /// Maps the `expectedBytes` bytes of external data described by `t.external_data()`; a
 /// null buffer for zero bytes.
 static FailureOr<std::unique_ptr<llvm::MemoryBuffer>>
-readExternalData(const onnx::TensorProto &t, int64_t expectedBytes, const Twine &what,
-                 Location loc, StringRef modelDir) {
+readExternalData(const onnx::TensorProto &t, int64_t expectedBytes, const Twine &what, Location loc,
+                 StringRef modelDir) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : t.external_data()) {
@@ -178,8 +187,8 @@ readExternalData(const onnx::TensorProto &t, int64_t expectedBytes, const Twine 
     } else if (key == "offset" || key == "length") {
       int64_t v;
       if (!llvm::to_integer(value, v, 10) || v < 0)
-        return emitError(loc) << what << " has invalid external data " << key << " '"
-                              << value << "'";
+        return emitError(loc) << what << " has invalid external data " << key << " '" << value
+                              << "'";
       (key == "offset" ? offset : length) = v;
     }
     // "checksum" and unknown keys are ignored.
@@ -208,8 +217,7 @@ readExternalData(const onnx::TensorProto &t, int64_t expectedBytes, const Twine 
     return emitError(loc) << what << ": external data file '" << path << "' resolves to '"
                           << realPath << "', outside the model's directory";
   if (!llvm::sys::fs::is_regular_file(realPath))
-    return emitError(loc) << what << ": external data file '" << path
-                          << "' is not a regular file";
+    return emitError(loc) << what << ": external data file '" << path << "' is not a regular file";
   uint64_t fileSize = 0;
   if (llvm::sys::fs::file_size(realPath, fileSize))
     return emitError(loc) << what << ": cannot read external data file '" << path << "'";
@@ -217,14 +225,12 @@ readExternalData(const onnx::TensorProto &t, int64_t expectedBytes, const Twine 
   if (length < 0)
     length = expectedBytes;
   if (length != expectedBytes)
-    return emitError(loc) << what << ": external data length " << length
-                          << " does not match the " << expectedBytes
-                          << " bytes its shape and type need";
+    return emitError(loc) << what << ": external data length " << length << " does not match the "
+                          << expectedBytes << " bytes its shape and type need";
   if (static_cast<uint64_t>(offset) > fileSize ||
       fileSize - static_cast<uint64_t>(offset) < static_cast<uint64_t>(length))
-    return emitError(loc) << what << ": external data file '" << path << "' has "
-                          << fileSize << " bytes, too short for " << length
-                          << " bytes at offset " << offset;
+    return emitError(loc) << what << ": external data file '" << path << "' has " << fileSize
+                          << " bytes, too short for " << length << " bytes at offset " << offset;
   if (length == 0)
     return std::unique_ptr<llvm::MemoryBuffer>();
   auto buffer = llvm::MemoryBuffer::getFileSlice(realPath, length, offset,
@@ -240,8 +246,7 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, const onnx::TensorProto &
   int32_t dataType = t.data_type();
   Type elementType = getElementType(ctx, dataType);
   if (!elementType)
-    return emitError(loc) << what << " has unsupported element type "
-                          << getDataTypeName(dataType);
+    return emitError(loc) << what << " has unsupported element type " << getDataTypeName(dataType);
   if (t.has_segment())
     return emitError(loc) << what << " is segmented, which is not supported";
   SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());

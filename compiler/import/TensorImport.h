@@ -52,9 +52,8 @@ std::string sanitizeBlobName(llvm::StringRef name);
 /// (e.g. "initializer 'conv1.weight'").
 mlir::FailureOr<mlir::ElementsAttr> importTensor(mlir::MLIRContext *context,
                                                  const onnx::TensorProto &tensor,
-                                                 llvm::StringRef blobName,
-                                                 const llvm::Twine &what, mlir::Location loc,
-                                                 llvm::StringRef modelDir);
+                                                 llvm::StringRef blobName, const llvm::Twine &what,
+                                                 mlir::Location loc, llvm::StringRef modelDir);
 
 } // namespace modelc::import
 

@@ -20,12 +20,13 @@
 
 using namespace mlir;
 
-static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
-                                            llvm::cl::desc("<model.onnx>"),
+static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::desc("<model.onnx>"),
                                             llvm::cl::Required);
 static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output file"),
-                                             llvm::cl::value_desc("file"),
-                                             llvm::cl::init("-"));
+                                             llvm::cl::value_desc("file"), llvm::cl::init("-"));
+static llvm::cl::opt<bool> noPrint("no-print",
+                                   llvm::cl::desc("Import and verify only; print nothing"),
+                                   llvm::cl::init(false), llvm::cl::Hidden);
 static llvm::cl::list<std::string>
     inputShapes("input-shape",
                 llvm::cl::desc("Pin the shape of a graph input (repeatable); NAME= is a "
@@ -105,6 +106,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = modelc::importOnnxModel(context, inputFile, options);
   if (!module)
     return 1;
+  if (noPrint)
+    return 0;
 
   std::string error;
   auto output = openOutputFile(outputFile, &error);

@@ -444,6 +444,13 @@ def legacy_broadcast(out):
         ir_version=3)
 
 
+def legacy_cast(out):
+    # Before opset 6, Cast's `to` is a type name.
+    return model([helper.make_node("Cast", ["x"], ["y"], name="cast", to="INT64"),
+                  helper.make_node("Cast", ["x"], ["z"], name="cast_bad", to="FLOAT42")],
+                 [vi("x", [2])], [vi("y", None), vi("z", None)], opset=5, ir_version=3)
+
+
 MODELS = {f.__name__: f for f in [
     conv_relu, conv_autopad, gemm, reshape_chain, unknown_op, unsupported_attrs,
     symbolic_batch, cycle, missing_input, duplicate_output, unsorted, shape_mismatch,
@@ -451,7 +458,8 @@ MODELS = {f.__name__: f for f in [
     external_missing, external_short, external_symlink, softmax_opset11, softmax_opset13,
     clip_opset11, clip_dynamic, clip_opset6, squeeze_opset13, squeeze_opset11, batchnorm, pool_head,
     elementwise, data_movement, gather_oob, reshape_dynamic, constants, types, string_input,
-    bad_initializer, bad_raw_data, bad_dims, negative_input, ir3_initializer_inputs, legacy_broadcast]}
+    bad_initializer, bad_raw_data, bad_dims, negative_input, ir3_initializer_inputs, legacy_broadcast,
+    legacy_cast]}
 
 
 def main():
