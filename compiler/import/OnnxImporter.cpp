@@ -66,6 +66,7 @@ public:
 
 private:
   LogicalResult parseModel();
+  LogicalResult freezeInputs();
   LogicalResult readOpset();
   LogicalResult scanGraph();
   LogicalResult typeInputs();
@@ -507,10 +508,48 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   return module;
 }
 
+/// Turns each frozen graph input into an initializer of the same name, read from a
+/// serialized TensorProto; the input then drops out of the signature like an IR < 4
+/// initializer listed among the inputs.
+LogicalResult ModelImporter::freezeInputs() {
+  bool ok = true;
+  for (const auto &[name, file] : options.frozenInputs) {
+    const auto &inputs = model.graph().input();
+    bool isInput = llvm::any_of(inputs, [&](const onnx::ValueInfoProto &in) {
+      return in.name() == name;
+    });
+    if (!isInput) {
+      emitError(fileLoc) << "--freeze-input: '" << name << "' is not a graph input";
+      ok = false;
+      continue;
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(file);
+    onnx::TensorProto tensor;
+    bool parsed = false;
+    if (buffer) {
+      try {
+        parsed = tensor.ParseFromArray((*buffer)->getBufferStart(),
+                                       static_cast<int>((*buffer)->getBufferSize()));
+      } catch (...) {
+        parsed = false;
+      }
+    }
+    if (!parsed) {
+      emitError(fileLoc) << "--freeze-input: cannot read a TensorProto for '" << name
+                         << "' from '" << file << "'";
+      ok = false;
+      continue;
+    }
+    tensor.set_name(name);
+    *model.mutable_graph()->add_initializer() = std::move(tensor);
+  }
+  return success(ok);
+}
+
 OwningOpRef<ModuleOp> ModelImporter::run() {
   ctx.getOrLoadDialect<graph::GraphDialect>();
   ctx.getOrLoadDialect<func::FuncDialect>();
-  if (failed(parseModel()) || failed(readOpset()))
+  if (failed(parseModel()) || failed(readOpset()) || failed(freezeInputs()))
     return nullptr;
   // Graph problems and input-shape problems are reported together.
   bool scanned = succeeded(scanGraph());

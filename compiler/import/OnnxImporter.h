@@ -26,6 +26,9 @@ namespace modelc {
 struct ImportOptions {
   /// --input-shape NAME=1x3x224x224 pins: graph input name -> static shape.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// --freeze-input NAME=FILE.pb: graph input name -> serialized TensorProto whose value
+  /// replaces the input (it becomes an initializer; shape-determining inputs then fold).
+  std::map<std::string, std::string> frozenInputs;
 };
 
 /// Reads an ONNX model file and builds a module holding `func.func @main` over tensors.

@@ -11,6 +11,8 @@
 
 #include "compiler/import/OpHandlers.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include "compiler/import/TensorImport.h"
 #include "dialects/Graph/GraphOps.h"
 
@@ -344,8 +346,11 @@ LogicalResult convertSelu(NodeContext &n) {
                          n.f32Attr("gamma", n.getFloat("gamma", 1.05070102214813232421875f))}));
 }
 
-/// Clip: bounds are attributes before opset 11 and optional inputs from opset 11 on; the
-/// inputs must be constants because graph.clip stores them as attributes.
+template <typename OpTy> Value createBinary(NodeContext &n, Value a, Value b);
+
+/// Clip: bounds are attributes before opset 11 and optional inputs from opset 11 on.
+/// Constant bounds become graph.clip attributes; a bound computed at run time becomes a
+/// broadcast Max (lower) or Min (upper), keeping numpy.clip's order: max first, then min.
 LogicalResult convertClip(NodeContext &n) {
   Value x = n.input(0);
   if (!x)
@@ -357,15 +362,31 @@ LogicalResult convertClip(NodeContext &n) {
     if (n.hasAttr("max"))
       attrs.push_back(n.namedAttr("max", n.getBuilder().getF64FloatAttr(n.getFloat("max", 0))));
   } else {
+    Value runtimeMax;
     for (auto [index, name] : {std::pair<unsigned, StringRef>{1, "min"}, {2, "max"}}) {
       if (!n.hasInput(index))
         continue;
+      Value boundValue = n.optionalInput(index);
+      if (boundValue && !matchPattern(boundValue, m_Constant())) {
+        if (index == 1) {
+          x = createBinary<MaxOp>(n, x, boundValue);
+          if (!x)
+            return failure();
+        } else {
+          runtimeMax = boundValue;
+        }
+        continue;
+      }
       auto bound = n.getConstantInput(index, name);
       if (!bound)
         return failure();
       if (bound->getNumElements() != 1)
         return n.emitError() << "input '" << name << "' must be a scalar, got " << bound->getType();
       attrs.push_back(n.namedAttr(name, n.getBuilder().getF64FloatAttr(bound->getDouble(0))));
+    }
+    if (runtimeMax) {
+      Value clipped = attrs.empty() ? x : n.create<ClipOp>(x, attrs);
+      return clipped ? bind(n, createBinary<MinOp>(n, clipped, runtimeMax)) : failure();
     }
   }
   return bind(n, n.create<ClipOp>(x, attrs));
@@ -850,7 +871,16 @@ LogicalResult convertDropout(NodeContext &n) {
       if (mode->getInt(i) != 0)
         return n.emitError() << "training_mode=true is not supported (inference only)";
   }
-  return convertIdentity(n);
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  // In inference every element is kept: the mask (opset >= 7) is all true.
+  if (n.isOutputUsed(1)) {
+    auto maskType = RankedTensorType::get(typeOf(x).getShape(), n.getBuilder().getI1Type());
+    n.setOutput(1, n.create<ConstantOp>(ValueRange{}, {n.namedAttr(
+                                            "value", DenseElementsAttr::get(maskType, true))}));
+  }
+  return bind(n, x);
 }
 
 LogicalResult checkConstant(NodeView &n) {
@@ -1049,7 +1079,7 @@ const llvm::StringMap<OpHandler> &getOpHandlers() {
     t["Transpose"] = {convertTranspose};
     t["Concat"] = {convertConcat};
     t["Identity"] = {convertIdentity};
-    t["Dropout"] = {convertDropout};
+    t["Dropout"] = {convertDropout, nullptr, 2};
     t["Constant"] = {convertConstant, checkConstant};
     t["Shape"] = {convertShape};
     t["Gather"] = {convertGather};

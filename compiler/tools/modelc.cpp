@@ -47,9 +47,11 @@ void printDiagnostic(Diagnostic &diag, llvm::StringRef modelPath) {
                          : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
                                                                              : "note";
   llvm::errs() << file << ": " << severity << ": ";
-  if (!node.empty())
+  // Importer messages already name their node ("node 'conv1' (Conv): ...").
+  std::string message = diag.str();
+  if (!node.empty() && message.find("node '" + node + "'") == std::string::npos)
     llvm::errs() << "node '" << node << "': ";
-  llvm::errs() << diag.str() << "\n";
+  llvm::errs() << message << "\n";
   for (Diagnostic &note : diag.getNotes())
     printDiagnostic(note, modelPath);
 }
@@ -81,10 +83,11 @@ int main(int argc, char **argv) {
   modelc resnet50.onnx -o out/                       C++ bundle in out/ (model.h, model.cpp, ...)
   modelc resnet50.onnx -o out/ --name resnet --target cuda --cuda-arch 80,90
   modelc bert.onnx -o out/ --input-shape input_ids=1x128 --input-shape mask=1x128
+  modelc net.onnx -o out/ --freeze-input shape=shape.pb   (input 'shape' becomes a constant)
   modelc model.onnx --emit=kernel | modelc-opt --modelc-plan-memory
   cmake -S out -B out/build -G Ninja && cmake --build out/build && out/build/model_runner --bench 100)");
   std::string modelPath, outDir, name = "model", target = "cpu", emit, cudaArchs = "80,90";
-  std::vector<std::string> inputShapes;
+  std::vector<std::string> inputShapes, frozenInputs;
   int optLevel = 2;
   bool printAfterAll = false, timePasses = false;
   app.add_option("model", modelPath, "ONNX model file (or graph-dialect .mlir)")->required();
@@ -98,6 +101,9 @@ int main(int argc, char **argv) {
       ->default_val("80,90");
   app.add_option("--input-shape", inputShapes,
                  "Pins an input's shape, NAME=1x3x224x224 (repeatable)");
+  app.add_option("--freeze-input", frozenInputs,
+                 "Compiles input NAME as the constant in FILE (ONNX TensorProto .pb), "
+                 "NAME=FILE (repeatable)");
   app.add_option("--emit", emit, "Print the IR at LEVEL to stdout and stop")
       ->check(CLI::IsMember({"graph", "kernel"}));
   app.add_option("-O", optLevel, "Optimization level: 0 turns the optimization passes off")
@@ -118,6 +124,14 @@ int main(int argc, char **argv) {
                    << "' (expected NAME=1x3x224x224)\n";
       return 1;
     }
+  for (const std::string &s : frozenInputs) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+      llvm::errs() << "modelc: error: bad --freeze-input '" << s << "' (expected NAME=FILE.pb)\n";
+      return 1;
+    }
+    importOptions.frozenInputs[s.substr(0, eq)] = s.substr(eq + 1);
+  }
   std::string cName = modelc::sanitizeIdentifier(name);
   if (cName != name) {
     llvm::errs() << "modelc: error: --name '" << name << "' is not a C identifier (try '"

@@ -128,6 +128,9 @@ class Config:
     work: str
     rtol: float
     atol: float
+    # case name -> graph inputs compiled in as constants (modelc --freeze-input), from
+    # freeze_<suite>.txt: inputs that decide shapes, which modelc needs at compile time.
+    freeze: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,6 +427,8 @@ def compile_model(case: Case, name: str, work: Path, cfg: Config) -> Path:
     bundle = work / "bundle"
     cmd = [cfg.modelc, case.dir / "model.onnx", "-o", bundle, "--name", name,
            "--target", cfg.target]
+    for input_name, pb in frozen_inputs(case, cfg).items():
+        cmd += ["--freeze-input", f"{input_name}={pb}"]
     if cfg.opt_level == 0:
         cmd.append("-O0")
     code, err = run_command(cmd, timeout=MODELC_TIMEOUT_S, log=work / "modelc.log",
@@ -527,6 +532,36 @@ def compare_output(name: str, expected_pb: Path, out_dir: Path, cfg: Config) -> 
     return compare_values(label, actual, expected, tensor.data_type, cfg.rtol, cfg.atol)
 
 
+def frozen_inputs(case: Case, cfg: Config) -> dict[str, Path]:
+    """Input name -> the .pb of its value, for the inputs freeze_<suite>.txt lists."""
+    names = cfg.freeze.get(case.name, [])
+    if not names:
+        return {}
+    graph = onnx.load(str(case.dir / "model.onnx"), load_external_data=False).graph
+    data_sets = numbered(case.dir, "test_data_set_")
+    if len(data_sets) != 1:
+        raise CaseFailure("freeze: inputs can be frozen only in cases with one data set")
+    index = {v.name: j for j, v in enumerate(graph.input)}
+    missing = [n for n in names if n not in index]
+    if missing:
+        raise CaseFailure(f"freeze: no graph input named {', '.join(missing)}")
+    return {n: data_sets[0] / f"input_{index[n]}.pb" for n in names}
+
+
+def load_freeze_file(path: Path) -> dict[str, list[str]]:
+    """Lines `case_name input_name...  # reason`; the reason is mandatory."""
+    entries: dict[str, list[str]] = {}
+    for lineno, line in enumerate(path.read_text().splitlines(), 1):
+        body, _, reason = line.partition("#")
+        words = body.split()
+        if not words:
+            continue
+        if len(words) < 2 or not reason.strip():
+            raise HarnessError(f"{path}:{lineno}: expected `case input...  # reason`")
+        entries[words[0]] = words[1:]
+    return entries
+
+
 def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
                     cfg: Config) -> None:
     """Runs the runner on every test_data_set_* and compares all outputs."""
@@ -538,8 +573,10 @@ def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
         cmd = [runner, "--weights", weights]
         # input_j belongs to graph.input[j], as in onnx's runner (old models list initializers
         # after the real inputs).
+        frozen = set(cfg.freeze.get(case.name, []))
         for j, pb in enumerate(numbered(data_set, "input_", ".pb")):
-            cmd += ["--input", f"{graph.input[j].name}={pb}"]
+            if graph.input[j].name not in frozen:
+                cmd += ["--input", f"{graph.input[j].name}={pb}"]
         cmd += ["--output-dir", out_dir]
         what = f"runner ({data_set.name})"
         code, err = run_command(cmd, timeout=RUN_TIMEOUT_S,
@@ -835,10 +872,13 @@ def run(args: argparse.Namespace) -> int:
     runtime_lib = None
     if args.target == "cpu" and cases:
         runtime_lib = build_runtime_lib(args.cxx, runtime_src, work / "_runtime_min", args.jobs)
+    freeze_path = E2E_DIR / f"freeze_{args.suite}.txt"
+    freeze = load_freeze_file(freeze_path) if freeze_path.is_file() else {}
     cfg = Config(modelc=str(args.modelc), target=args.target, opt_level=args.opt_level,
                  cxx=args.cxx, nvcc=args.nvcc,
                  runtime_lib=str(runtime_lib) if runtime_lib else None,
-                 runtime_src=str(runtime_src), work=str(work), rtol=args.rtol, atol=args.atol)
+                 runtime_src=str(runtime_src), work=str(work), rtol=args.rtol, atol=args.atol,
+                 freeze=freeze)
     print(f"modelc e2e: {len(cases)} cases to run, {len(skipped)} skipped, {args.jobs} jobs, "
           f"work dir {work}", flush=True)
 
