@@ -290,7 +290,7 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
   os << "\n#include <new>\n";
   if (!cuda)
     os << "#include <cmath>\n#include <cstdint>\n";
-  os << "\nnamespace {\n\n";
+  os << "\nnamespace {\n\n" << kScalarHelpers;
   KernelEmitter emitter(os, cuda ? Target::Cuda : Target::Cpu);
   struct Call {
     EmittedKernel kernel;

@@ -23,6 +23,8 @@ using namespace modelc;
 std::string modelc::cTypeOf(Type t) {
   if (t.isF32())
     return "float";
+  if (t.isF16() || t.isBF16())
+    return "uint16_t"; // storage; scalars compute in float (scalarCType)
   if (t.isF64())
     return "double";
   if (t.isInteger(1))
@@ -34,6 +36,26 @@ std::string modelc::cTypeOf(Type t) {
     return (it.isUnsigned() ? "uint" : "int") + std::to_string(w) + "_t";
   }
   return "";
+}
+
+std::string modelc::scalarCType(Type t) {
+  return t.isF16() || t.isBF16() ? "float" : cTypeOf(t);
+}
+
+std::string modelc::loadExpr(Type t, const std::string &ref) {
+  if (t.isF16())
+    return "mc_h2f(" + ref + ")";
+  if (t.isBF16())
+    return "mc_bf2f(" + ref + ")";
+  return ref;
+}
+
+std::string modelc::storeExpr(Type t, const std::string &value) {
+  if (t.isF16())
+    return "mc_f2h(" + value + ")";
+  if (t.isBF16())
+    return "mc_f2bf(" + value + ")";
+  return value;
 }
 
 std::string modelc::describeLocation(Location loc) {
@@ -177,6 +199,7 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
   auto arg = [&](unsigned i) { return names.lookup(op.getOperand(i)); };
   std::string m = target == Target::Cpu ? "std::" : "";
   bool isF64 = op.getNumResults() && op.getResult(0).getType().isF64();
+  // 16-bit float constants are exact in float; compute happens in float.
   auto call = [&](StringRef fn) { return m + fn.str() + "(" + arg(0) + ")"; };
   auto bin = [&](StringRef sym) { return "(" + arg(0) + " " + sym.str() + " " + arg(1) + ")"; };
   // Signless scalars: ops with unsigned semantics reinterpret their operands as unsigned.
@@ -257,16 +280,23 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           })
           .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::FPToSIOp,
                 arith::ExtSIOp, arith::TruncIOp>([&](auto c) -> std::optional<std::string> {
-            std::string ct = cTypeOf(c.getType());
+            std::string ct = scalarCType(c.getType());
             if (ct.empty())
               return std::nullopt;
-            return "static_cast<" + ct + ">(" + arg(0) + ")";
+            std::string v = "static_cast<" + ct + ">(" + arg(0) + ")";
+            // Narrowing to a 16-bit float rounds to its precision (storage round trip).
+            if (c.getType().isF16() || c.getType().isBF16())
+              return loadExpr(c.getType(), storeExpr(c.getType(), v));
+            return v;
           })
           .Case<arith::UIToFPOp, arith::ExtUIOp>([&](auto c) -> std::optional<std::string> {
-            std::string ct = cTypeOf(c.getType());
+            std::string ct = scalarCType(c.getType());
             if (ct.empty())
               return std::nullopt;
-            return "static_cast<" + ct + ">(" + uarg(0) + ")";
+            std::string v = "static_cast<" + ct + ">(" + uarg(0) + ")";
+            if (c.getType().isF16() || c.getType().isBF16())
+              return loadExpr(c.getType(), storeExpr(c.getType(), v));
+            return v;
           })
           .Case([&](arith::FPToUIOp c) -> std::optional<std::string> {
             std::string ct = cTypeOf(c.getType());
@@ -294,7 +324,7 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
   if (!expr)
     return op.emitError("the ") << (target == Target::Cpu ? "C++" : "CUDA")
                                 << " emitter does not support scalar op " << op.getName();
-  std::string ct = cTypeOf(op.getResult(0).getType());
+  std::string ct = scalarCType(op.getResult(0).getType());
   if (ct.empty())
     return op.emitError("unsupported scalar type ") << op.getResult(0).getType();
   std::string name = "v" + std::to_string(tmpCounter++);
@@ -319,8 +349,9 @@ FailureOr<std::string> KernelEmitter::emitEpilogue(Region &region, ValueRange in
     return acc;
   SmallVector<std::string> args = {acc};
   for (auto [i, v] : llvm::enumerate(inputs))
-    args.push_back(paramName(firstParam + i) + "[" +
-                   broadcastOffset(bufType(v).getShape(), outShape, "o") + "]");
+    args.push_back(loadExpr(bufType(v).getElementType(),
+                            paramName(firstParam + i) + "[" +
+                                broadcastOffset(bufType(v).getShape(), outShape, "o") + "]"));
   return emitScalarBlock(region.front(), args);
 }
 
@@ -348,12 +379,13 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, EmittedKernel &k) {
     std::string offset = t.getShape() == outShape ? "idx"
                          : t.getNumElements() == 1 ? "0"
                                                    : broadcastOffset(t.getShape(), outShape, "o");
-    args.push_back(paramName(i) + "[" + offset + "]");
+    args.push_back(loadExpr(t.getElementType(), paramName(i) + "[" + offset + "]"));
   }
   auto result = emitScalarBlock(ew.getBody().front(), args);
   if (failed(result))
     return failure();
-  os << paramName(k.args.size() - 1) << "[idx] = " << *result << ";\n";
+  os << paramName(k.args.size() - 1)
+     << "[idx] = " << storeExpr(bufType(ew.getOut()).getElementType(), *result) << ";\n";
   closeFlatLoop();
   return success();
 }
@@ -778,3 +810,54 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
   os << "}\n\n";
   return k;
 }
+
+const char *const modelc::kScalarHelpers = R"(// 16-bit floats are stored as bit patterns and computed in float (round to nearest even).
+#ifdef __CUDACC__
+#define MC_HD __host__ __device__ inline
+#else
+#define MC_HD inline
+#endif
+MC_HD float mc_bits2f(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
+MC_HD uint32_t mc_f2bits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
+MC_HD float mc_h2f(uint16_t h) {
+  const uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu;
+  if (exp == 0x1fu)
+    return mc_bits2f(sign | 0x7f800000u | (mant << 13));
+  if (exp == 0) {
+    const float f = (float)mant * 5.9604644775390625e-08f;
+    return sign ? -f : f;
+  }
+  return mc_bits2f(sign | ((exp + 112u) << 23) | (mant << 13));
+}
+MC_HD uint16_t mc_f2h(float f) {
+  const uint32_t x = mc_f2bits(f), sign = (x >> 16) & 0x8000u, a = x & 0x7fffffffu;
+  if (a > 0x7f800000u)
+    return (uint16_t)(sign | 0x7e00u);
+  if (a >= 0x477ff000u)
+    return (uint16_t)(sign | 0x7c00u);
+  if (a < 0x38800000u) {
+    const int shift = 126 - (int)(a >> 23);
+    if (shift > 24)
+      return (uint16_t)sign;
+    const uint32_t m = (a & 0x7fffffu) | 0x800000u, half = 1u << (shift - 1);
+    uint32_t q = m >> shift;
+    const uint32_t rem = m & ((1u << shift) - 1u);
+    if (rem > half || (rem == half && (q & 1u)))
+      ++q;
+    return (uint16_t)(sign | q);
+  }
+  uint32_t h = (a >> 13) - (112u << 10);
+  const uint32_t rem = a & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u)))
+    ++h;
+  return (uint16_t)(sign | h);
+}
+MC_HD float mc_bf2f(uint16_t b) { return mc_bits2f((uint32_t)b << 16); }
+MC_HD uint16_t mc_f2bf(float f) {
+  const uint32_t x = mc_f2bits(f);
+  if ((x & 0x7fffffffu) > 0x7f800000u)
+    return (uint16_t)((x >> 16) | 0x40u);
+  return (uint16_t)((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
+}
+
+)";

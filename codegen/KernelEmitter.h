@@ -22,8 +22,17 @@ namespace modelc {
 
 enum class Target { Cpu, Cuda };
 
-/// C type of a buffer element ("float", "int64_t", ...), or "" if unsupported.
+/// C type of a buffer element ("float", "int64_t", ...), or "" if unsupported. 16-bit
+/// floats are stored as uint16_t bit patterns.
 std::string cTypeOf(mlir::Type elementType);
+/// C type of a scalar in kernel bodies: like cTypeOf, but 16-bit floats compute in float.
+std::string scalarCType(mlir::Type elementType);
+/// Reads / writes an element of a buffer of `elementType` as its scalar C type.
+std::string loadExpr(mlir::Type elementType, const std::string &ref);
+std::string storeExpr(mlir::Type elementType, const std::string &value);
+
+/// Inline helpers every generated source defines (16-bit float conversions).
+extern const char *const kScalarHelpers;
 
 /// One emitted kernel: its function name and the buffers passed to it, in order.
 struct EmittedKernel {

@@ -185,10 +185,17 @@ Value scalar(OpBuilder &b, Location loc, Operation *op, ValueRange args) {
         return isUnsigned(t) ? b.create<arith::DivUIOp>(loc, x, args[1]).getResult()
                              : b.create<arith::DivSIOp>(loc, x, args[1]).getResult();
       })
-      .Case([&](PowOp) -> Value {
-        if (!f || args[1].getType() != t)
-          return nullptr;
-        return b.create<math::PowFOp>(loc, x, args[1]);
+      .Case([&](PowOp o) -> Value {
+        if (f && args[1].getType() == t)
+          return b.create<math::PowFOp>(loc, x, args[1]);
+        // Integer base or mixed types: compute in f64, convert back (ONNX Pow's result has
+        // the base's type).
+        Type f64 = b.getF64Type();
+        Type expElem = getElementTypeOrSelf(o.getRhs().getType());
+        Value base = castScalar(b, loc, x, elem, f64);
+        Value exponent = castScalar(b, loc, args[1], expElem, f64);
+        Value r = b.create<math::PowFOp>(loc, base, exponent);
+        return castScalar(b, loc, r, f64, elem);
       })
       .Case([&](MaxOp) -> Value {
         if (f)
