@@ -17,9 +17,9 @@
 namespace modelc {
 
 struct BundleOptions {
-  std::string name = "model";    ///< C identifier: namespace, file and target names.
-  std::string target = "cpu";    ///< "cpu" or "cuda".
-  std::string outDir;            ///< Bundle directory (created if missing).
+  std::string name = "model"; ///< C identifier: namespace, file and target names.
+  std::string target = "cpu"; ///< "cpu" or "cuda".
+  std::string outDir;         ///< Bundle directory (created if missing).
   std::vector<std::string> cudaArchs = {"80", "90"};
 };
 

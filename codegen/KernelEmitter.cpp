@@ -38,9 +38,7 @@ std::string modelc::cTypeOf(Type t) {
   return "";
 }
 
-std::string modelc::scalarCType(Type t) {
-  return t.isF16() || t.isBF16() ? "float" : cTypeOf(t);
-}
+std::string modelc::scalarCType(Type t) { return t.isF16() || t.isBF16() ? "float" : cTypeOf(t); }
 
 std::string modelc::loadExpr(Type t, const std::string &ref) {
   if (t.isF16())
@@ -145,7 +143,6 @@ void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op) {
     os << paramType(i) << paramName(i) << " = args->" << paramName(i) << ";\n";
 }
 
-
 void KernelEmitter::openFlatLoop(int64_t n) {
   if (target == Target::Cuda)
     os << "for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; idx < " << n
@@ -207,12 +204,9 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
     Type t = op.getOperand(i).getType();
     if (t.isInteger(1))
       return arg(i);
-    return "static_cast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + arg(i) +
-           ")";
+    return "static_cast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + arg(i) + ")";
   };
-  auto ubin = [&](StringRef sym) {
-    return "(" + uarg(0) + " " + sym.str() + " " + uarg(1) + ")";
-  };
+  auto ubin = [&](StringRef sym) { return "(" + uarg(0) + " " + sym.str() + " " + uarg(1) + ")"; };
   std::optional<std::string> expr =
       llvm::TypeSwitch<Operation *, std::optional<std::string>>(&op)
           .Case([&](arith::ConstantOp c) -> std::optional<std::string> {
@@ -250,36 +244,53 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case([&](arith::CmpFOp c) -> std::optional<std::string> {
             using P = arith::CmpFPredicate;
             switch (c.getPredicate()) {
-            case P::OLT: return bin("<");
-            case P::OLE: return bin("<=");
-            case P::OGT: return bin(">");
-            case P::OGE: return bin(">=");
-            case P::OEQ: return bin("==");
-            case P::UNE: return bin("!=");
-            default: return std::nullopt;
+            case P::OLT:
+              return bin("<");
+            case P::OLE:
+              return bin("<=");
+            case P::OGT:
+              return bin(">");
+            case P::OGE:
+              return bin(">=");
+            case P::OEQ:
+              return bin("==");
+            case P::UNE:
+              return bin("!=");
+            default:
+              return std::nullopt;
             }
           })
           .Case([&](arith::CmpIOp c) -> std::optional<std::string> {
             using P = arith::CmpIPredicate;
             switch (c.getPredicate()) {
-            case P::slt: return bin("<");
-            case P::sle: return bin("<=");
-            case P::sgt: return bin(">");
-            case P::sge: return bin(">=");
-            case P::ult: return ubin("<");
-            case P::ule: return ubin("<=");
-            case P::ugt: return ubin(">");
-            case P::uge: return ubin(">=");
-            case P::eq: return bin("==");
-            case P::ne: return bin("!=");
+            case P::slt:
+              return bin("<");
+            case P::sle:
+              return bin("<=");
+            case P::sgt:
+              return bin(">");
+            case P::sge:
+              return bin(">=");
+            case P::ult:
+              return ubin("<");
+            case P::ule:
+              return ubin("<=");
+            case P::ugt:
+              return ubin(">");
+            case P::uge:
+              return ubin(">=");
+            case P::eq:
+              return bin("==");
+            case P::ne:
+              return bin("!=");
             }
             return std::nullopt;
           })
           .Case([&](arith::SelectOp) {
             return "(" + arg(0) + " ? " + arg(1) + " : " + names.lookup(op.getOperand(2)) + ")";
           })
-          .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::FPToSIOp,
-                arith::ExtSIOp, arith::TruncIOp>([&](auto c) -> std::optional<std::string> {
+          .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::FPToSIOp, arith::ExtSIOp,
+                arith::TruncIOp>([&](auto c) -> std::optional<std::string> {
             std::string ct = scalarCType(c.getType());
             if (ct.empty())
               return std::nullopt;
@@ -376,7 +387,7 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, EmittedKernel &k) {
   SmallVector<std::string> args;
   for (auto [i, v] : llvm::enumerate(ew.getInputs())) {
     auto t = bufType(v);
-    std::string offset = t.getShape() == outShape ? "idx"
+    std::string offset = t.getShape() == outShape  ? "idx"
                          : t.getNumElements() == 1 ? "0"
                                                    : broadcastOffset(t.getShape(), outShape, "o");
     args.push_back(loadExpr(t.getElementType(), paramName(i) + "[" + offset + "]"));
@@ -417,8 +428,10 @@ LogicalResult KernelEmitter::emitGemm(Operation *op, EmittedKernel &k) {
   float alpha = gemm.getAlpha().convertToFloat();
   std::string alphaMul = alpha == 1.0f ? "" : " * " + floatLiteral(alpha, false);
   // Operand element (i, p) of A and (p, j) of B within one batch entry.
-  std::string aIdx = ta ? "p * " + std::to_string(m) + " + i" : "i * " + std::to_string(kk) + " + p";
-  std::string bIdx = tb ? "j * " + std::to_string(kk) + " + p" : "p * " + std::to_string(n) + " + j";
+  std::string aIdx =
+      ta ? "p * " + std::to_string(m) + " + i" : "i * " + std::to_string(kk) + " + p";
+  std::string bIdx =
+      tb ? "j * " + std::to_string(kk) + " + p" : "p * " + std::to_string(n) + " + j";
   auto batchOffset = [&](ArrayRef<int64_t> strides) {
     std::string e;
     for (auto [d, s] : llvm::enumerate(strides))
@@ -432,15 +445,14 @@ LogicalResult KernelEmitter::emitGemm(Operation *op, EmittedKernel &k) {
     emitSignature(k, op);
     openFlatLoop(k.iterations);
     emitDecompose("idx", outShape, "o");
-    os << "const int64_t i = o" << outShape.size() - 2 << ", j = o" << outShape.size() - 1
-       << ";\n";
+    os << "const int64_t i = o" << outShape.size() - 2 << ", j = o" << outShape.size() - 1 << ";\n";
     os << "const float *a = p0 + (" << batchOffset(as) << ");\n";
     os << "const float *b = p1 + (" << batchOffset(bs) << ");\n";
     os << "float acc = 0.0f;\n";
     os << "for (int64_t p = 0; p < " << kk << "; ++p)\n  acc += a[" << aIdx << "] * b[" << bIdx
        << "];\n";
-    auto v = emitEpilogue(gemm.getEpilogue(), gemm.getEpilogueInputs(), 3, outShape,
-                          "acc" + alphaMul);
+    auto v =
+        emitEpilogue(gemm.getEpilogue(), gemm.getEpilogueInputs(), 3, outShape, "acc" + alphaMul);
     if (failed(v))
       return failure();
     os << "p2[idx] = " << *v << ";\n";
@@ -456,15 +468,16 @@ LogicalResult KernelEmitter::emitGemm(Operation *op, EmittedKernel &k) {
   emitSignature(k, op);
   os << "for (int64_t row = begin; row < end; ++row) {\n";
   os.indent();
-  os << "[[maybe_unused]] const int64_t bi = row / " << m << ";\nconst int64_t i = row % " << m << ";\n";
+  os << "[[maybe_unused]] const int64_t bi = row / " << m << ";\nconst int64_t i = row % " << m
+     << ";\n";
   emitDecompose("bi", outBatch, "o");
   os << "const float *a = p0 + (" << batchOffset(as) << ");\n";
   os << "const float *b = p1 + (" << batchOffset(bs) << ");\n";
   os << "float *crow = p2 + row * " << n << ";\n";
   if (tb) {
     os << "for (int64_t j = 0; j < " << n << "; ++j) {\n  float acc = 0.0f;\n"
-       << "  for (int64_t p = 0; p < " << kk << "; ++p)\n    acc += a[" << aIdx << "] * b["
-       << bIdx << "];\n  crow[j] = acc" << alphaMul << ";\n}\n";
+       << "  for (int64_t p = 0; p < " << kk << "; ++p)\n    acc += a[" << aIdx << "] * b[" << bIdx
+       << "];\n  crow[j] = acc" << alphaMul << ";\n}\n";
   } else {
     os << "for (int64_t j = 0; j < " << n << "; ++j)\n  crow[j] = 0.0f;\n"
        << "for (int64_t p = 0; p < " << kk << "; ++p) {\n  const float av = a[" << aIdx << "]"
@@ -539,7 +552,8 @@ LogicalResult KernelEmitter::emitConv(Operation *op, EmittedKernel &k) {
   }
   os.unindent();
   os << "}\n";
-  auto v = emitEpilogue(conv.getEpilogue(), conv.getEpilogueInputs(), outParam + 1, outShape, "acc");
+  auto v =
+      emitEpilogue(conv.getEpilogue(), conv.getEpilogueInputs(), outParam + 1, outShape, "acc");
   if (failed(v))
     return failure();
   os << paramName(outParam) << "[idx] = " << *v << ";\n";
@@ -554,7 +568,8 @@ LogicalResult KernelEmitter::emitIm2Col(Operation *op, EmittedKernel &k) {
   int64_t kh = im.getKernelShape()[0], kw = im.getKernelShape()[1];
   int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
   int64_t ow = (w + im.getPads()[1] + im.getPads()[3] - ((kw - 1) * im.getDilations()[1] + 1)) /
-                   im.getStrides()[1] + 1;
+                   im.getStrides()[1] +
+               1;
   k.args = {im.getInput(), im.getOut()};
   k.iterations = ot.getNumElements();
   emitSignature(k, op);
@@ -562,10 +577,10 @@ LogicalResult KernelEmitter::emitIm2Col(Operation *op, EmittedKernel &k) {
   emitDecompose("idx", ot.getShape(), "o");
   os << "const int64_t c = o2 / " << kh * kw << ", ki = (o2 / " << kw << ") % " << kh
      << ", kj = o2 % " << kw << ";\n";
-  os << "const int64_t y = (o3 / " << ow << ") * " << im.getStrides()[0] << " - "
-     << im.getPads()[0] << " + ki * " << im.getDilations()[0] << ";\n";
-  os << "const int64_t x = (o3 % " << ow << ") * " << im.getStrides()[1] << " - "
-     << im.getPads()[1] << " + kj * " << im.getDilations()[1] << ";\n";
+  os << "const int64_t y = (o3 / " << ow << ") * " << im.getStrides()[0] << " - " << im.getPads()[0]
+     << " + ki * " << im.getDilations()[0] << ";\n";
+  os << "const int64_t x = (o3 % " << ow << ") * " << im.getStrides()[1] << " - " << im.getPads()[1]
+     << " + kj * " << im.getDilations()[1] << ";\n";
   os << "p1[idx] = (y >= 0 && y < " << h << " && x >= 0 && x < " << w << ") ? p0[((o0 * "
      << xt.getDimSize(1) << " + o1 * " << cg << " + c) * " << h << " + y) * " << w
      << " + x] : 0.0f;\n";
@@ -593,13 +608,12 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
   if (isMax && !isFloat) {
     // The type's lowest value as a literal (usable in host and device code alike).
     auto it = cast<IntegerType>(xt.getElementType());
-    std::string lowest = it.isUnsigned() || it.getWidth() == 1
-                             ? "(0)"
-                             : "(-" + std::to_string((uint64_t(1) << (it.getWidth() - 1)) - 1) +
-                                   "LL - 1)";
+    std::string lowest =
+        it.isUnsigned() || it.getWidth() == 1
+            ? "(0)"
+            : "(-" + std::to_string((uint64_t(1) << (it.getWidth() - 1)) - 1) + "LL - 1)";
     os << ct << " acc = static_cast<" << ct << ">" << lowest << ";\n";
-  }
-  else
+  } else
     os << ct << " acc = " << (isMax ? "-INFINITY" : "0.0f") << ";\n";
   os << "int64_t count = 0;\n";
   if (!isMax && pool.getCountIncludePad()) {
@@ -664,8 +678,8 @@ LogicalResult KernelEmitter::emitSoftmax(Operation *op, EmittedKernel &k) {
   os << "for (int64_t a = 0; a < " << len << "; ++a) { const float v = p0[base + a * " << inner
      << "]; mx = v > mx ? v : mx; }\n";
   os << "float sum = 0.0f;\n";
-  os << "for (int64_t a = 0; a < " << len << "; ++a) sum += " << m << "exp(p0[base + a * "
-     << inner << "] - mx);\n";
+  os << "for (int64_t a = 0; a < " << len << "; ++a) sum += " << m << "exp(p0[base + a * " << inner
+     << "] - mx);\n";
   if (sm.getLog())
     os << "const float ls = " << m << "log(sum);\nfor (int64_t a = 0; a < " << len
        << "; ++a) p1[base + a * " << inner << "] = p0[base + a * " << inner << "] - mx - ls;\n";
@@ -715,9 +729,9 @@ LogicalResult KernelEmitter::emitConcat(Operation *op, EmittedKernel &k) {
     int64_t len = bufType(v).getDimSize(axis);
     if (len == 0)
       continue;
-    os << (start ? "else " : "") << "if (a < " << start + len << ") " << paramName(k.args.size() - 1)
-       << "[idx] = " << paramName(i) << "[(outer * " << len << " + a - " << start << ") * " << inner
-       << " + in];\n";
+    os << (start ? "else " : "") << "if (a < " << start + len << ") "
+       << paramName(k.args.size() - 1) << "[idx] = " << paramName(i) << "[(outer * " << len
+       << " + a - " << start << ") * " << inner << " + in];\n";
     start += len;
   }
   closeFlatLoop();
@@ -778,8 +792,8 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
   // Every buffer must have an element type the target handles.
   for (Value v : op->getOperands())
     if (cTypeOf(bufType(v).getElementType()).empty())
-      return op->emitError("element type ") << bufType(v).getElementType()
-                                            << " is not supported by the emitter yet";
+      return op->emitError("element type ")
+             << bufType(v).getElementType() << " is not supported by the emitter yet";
   // Compute kernels are written for float32 so far; data movement handles every type.
   auto pool = dyn_cast<kernel::PoolOp>(op);
   if (!isa<kernel::ElementwiseOp, kernel::CopyOp, kernel::TransposeOp, kernel::ConcatOp,
@@ -801,9 +815,7 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
           .Case([&](kernel::ConcatOp) { return emitConcat(op, k); })
           .Case([&](kernel::GatherOp) { return emitGather(op, k); })
           .Case([&](kernel::CopyOp) { return emitCopy(op, k); })
-          .Default([&](Operation *) {
-            return op->emitError("no emitter for ") << op->getName();
-          });
+          .Default([&](Operation *) { return op->emitError("no emitter for ") << op->getName(); });
   if (failed(result))
     return failure();
   os.unindent();
@@ -811,7 +823,8 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
   return k;
 }
 
-const char *const modelc::kScalarHelpers = R"(// 16-bit floats are stored as bit patterns and computed in float (round to nearest even).
+const char *const modelc::kScalarHelpers =
+    R"(// 16-bit floats are stored as bit patterns and computed in float (round to nearest even).
 #ifdef __CUDACC__
 #define MC_HD __host__ __device__ inline
 #else

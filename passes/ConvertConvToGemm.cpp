@@ -63,17 +63,16 @@ LogicalResult convert(kernel::ConvOp conv, int64_t minK, int64_t minM) {
   OpBuilder b(conv);
   Location loc = conv.getLoc();
   Type et = xt.getElementType();
-  bool pointwise = kh == 1 && kw == 1 && llvm::all_of(conv.getStrides(), [](int64_t s) {
-                     return s == 1;
-                   }) && llvm::all_of(conv.getPads(), [](int64_t s) { return s == 0; });
+  bool pointwise = kh == 1 && kw == 1 &&
+                   llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+                   llvm::all_of(conv.getPads(), [](int64_t s) { return s == 0; });
   Value cols;
   if (pointwise) {
     cols = createView(b, loc, conv.getInput(), {n, g, k, p});
   } else {
     cols = b.create<kernel::AllocOp>(loc, MemRefType::get({n, g, k, p}, et), IntegerAttr());
-    b.create<kernel::Im2ColOp>(loc, conv.getInput(), cols,
-                               b.getDenseI64ArrayAttr({kh, kw}), conv.getStridesAttr(),
-                               conv.getPadsAttr(), conv.getDilationsAttr());
+    b.create<kernel::Im2ColOp>(loc, conv.getInput(), cols, b.getDenseI64ArrayAttr({kh, kw}),
+                               conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr());
   }
   Value a = createView(b, loc, conv.getWeight(), {g, m, k});
   Value out = createView(b, loc, conv.getOut(), {n, g, m, p});
@@ -85,9 +84,9 @@ LogicalResult convert(kernel::ConvOp conv, int64_t minK, int64_t minM) {
   for (auto [v, s] : llvm::zip(conv.getEpilogueInputs(), epilogueShapes))
     epilogueInputs.push_back(createView(b, loc, v, s));
 
-  auto gemm = b.create<kernel::GemmOp>(loc, a, cols, out, epilogueInputs, b.getBoolAttr(false),
-                                       b.getBoolAttr(false), b.getF32FloatAttr(1.0f),
-                                       DenseI64ArrayAttr());
+  auto gemm =
+      b.create<kernel::GemmOp>(loc, a, cols, out, epilogueInputs, b.getBoolAttr(false),
+                               b.getBoolAttr(false), b.getF32FloatAttr(1.0f), DenseI64ArrayAttr());
   if (conv.getBias() || !conv.getEpilogue().empty()) {
     SmallVector<Type> argTypes(1 + epilogueInputs.size(), et);
     for (auto [i, v] : llvm::enumerate(epilogueInputs))

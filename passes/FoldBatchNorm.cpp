@@ -60,10 +60,10 @@ LogicalResult foldInto(graph::BatchNormOp bn) {
   Location loc = bn.getLoc();
   Value weight = b.create<graph::ConstantOp>(conv.getWeight().getLoc(), w->toAttr("bn_folded_w"));
   Value newB = b.create<graph::ConstantOp>(loc, newBias.toAttr("bn_folded_b"));
-  auto folded = b.create<graph::ConvOp>(
-      FusedLoc::get(b.getContext(), {conv.getLoc(), loc}), conv.getType(), conv.getInput(),
-      weight, newB, conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-      conv.getGroupAttr());
+  auto folded =
+      b.create<graph::ConvOp>(FusedLoc::get(b.getContext(), {conv.getLoc(), loc}), conv.getType(),
+                              conv.getInput(), weight, newB, conv.getStridesAttr(),
+                              conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
   bn.replaceAllUsesWith(folded.getResult());
   bn.erase();
   conv.erase();

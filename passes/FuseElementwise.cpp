@@ -94,7 +94,7 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
     // have no inputs besides their source, so they can move up.
     Value out = consumer.getOut();
     SmallVector<Operation *> chain;
-    for (Value v = out; Operation *def = v.getDefiningOp(); ) {
+    for (Value v = out; Operation *def = v.getDefiningOp();) {
       chain.push_back(def);
       auto view = dyn_cast<kernel::ViewOp>(def);
       if (!view)
@@ -141,8 +141,7 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
     Block &cBlock = consumer.getBody().front();
     unsigned extraIdx = 0;
     for (auto [arg, v] : llvm::zip(cBlock.getArguments(), consumer.getInputs()))
-      map.map(arg, v == in ? produced
-                           : newBlock->getArgument(site.leading + numOld + extraIdx++));
+      map.map(arg, v == in ? produced : newBlock->getArgument(site.leading + numOld + extraIdx++));
     for (Operation &op : cBlock.without_terminator())
       b.clone(op, map);
     b.create<kernel::YieldOp>(consumer.getLoc(),
@@ -153,7 +152,8 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
     site.inputs.append(extra);
     // The producer now writes the consumer's output.
     producer->replaceUsesOfWith(alloc.getResult(), out);
-    producer->setLoc(FusedLoc::get(producer->getContext(), {producer->getLoc(), consumer.getLoc()}));
+    producer->setLoc(
+        FusedLoc::get(producer->getContext(), {producer->getLoc(), consumer.getLoc()}));
     consumer.erase();
     alloc.erase();
     return true;

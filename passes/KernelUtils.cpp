@@ -18,8 +18,8 @@ Value modelc::getRootBuffer(Value buffer) {
 
 Value modelc::getWrittenBuffer(Operation *op) {
   return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<kernel::CopyOp, kernel::ElementwiseOp, kernel::GemmOp, kernel::ConvOp,
-            kernel::Im2ColOp, kernel::PoolOp, kernel::SoftmaxOp, kernel::TransposeOp,
-            kernel::ConcatOp, kernel::GatherOp>([](auto k) -> Value { return k.getOut(); })
+      .Case<kernel::CopyOp, kernel::ElementwiseOp, kernel::GemmOp, kernel::ConvOp, kernel::Im2ColOp,
+            kernel::PoolOp, kernel::SoftmaxOp, kernel::TransposeOp, kernel::ConcatOp,
+            kernel::GatherOp>([](auto k) -> Value { return k.getOut(); })
       .Default([](Operation *) -> Value { return nullptr; });
 }

@@ -75,15 +75,14 @@ Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type from, Type to
     return v;
   auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
   if (fromF && toF)
-    return fromF.getWidth() < toF.getWidth()
-               ? b.create<arith::ExtFOp>(loc, to, v).getResult()
-               : b.create<arith::TruncFOp>(loc, to, v).getResult();
+    return fromF.getWidth() < toF.getWidth() ? b.create<arith::ExtFOp>(loc, to, v).getResult()
+                                             : b.create<arith::TruncFOp>(loc, to, v).getResult();
   if (fromF) {
     if (to.isInteger(1)) // bool: nonzero is true
       return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v,
                                      scalarConstant(b, loc, v.getType(), 0));
     return toElement.isUnsignedInteger() ? b.create<arith::FPToUIOp>(loc, to, v).getResult()
-                                  : b.create<arith::FPToSIOp>(loc, to, v).getResult();
+                                         : b.create<arith::FPToSIOp>(loc, to, v).getResult();
   }
   bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
   if (toF)
@@ -148,9 +147,8 @@ struct LowerToKernelPass : modelc::impl::LowerToKernelBase<LowerToKernelPass> {
     target.addLegalDialect<kernel::KernelDialect, arith::ArithDialect, math::MathDialect>();
     target.addIllegalDialect<graph::GraphDialect>();
     target.addLegalOp<ModuleOp>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
-      return converter.isSignatureLegal(f.getFunctionType());
-    });
+    target.addDynamicallyLegalOp<func::FuncOp>(
+        [&](func::FuncOp f) { return converter.isSignatureLegal(f.getFunctionType()); });
     target.addDynamicallyLegalOp<func::ReturnOp>(
         [&](func::ReturnOp r) { return converter.isLegal(r.getOperandTypes()); });
 

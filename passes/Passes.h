@@ -28,9 +28,9 @@ namespace modelc {
 /// Options of the whole pipeline; the same struct backs modelc's flags and
 /// `modelc-opt --modelc-pipeline="..."`.
 struct PipelineOptions {
-  std::string target = "cpu"; ///< "cpu" or "cuda".
-  int optLevel = 2;           ///< 0 disables the optimization passes.
-  int64_t vectorBits = 512;   ///< CPU SIMD width used by the tiling pass.
+  std::string target = "cpu";  ///< "cpu" or "cuda".
+  int optLevel = 2;            ///< 0 disables the optimization passes.
+  int64_t vectorBits = 512;    ///< CPU SIMD width used by the tiling pass.
   bool stopAfterGraph = false; ///< Stop before lowering (modelc --emit=graph).
 };
 

@@ -45,8 +45,7 @@ void modelc::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 namespace {
 struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
-  Option<std::string> target{*this, "target", llvm::cl::desc("cpu or cuda"),
-                             llvm::cl::init("cpu")};
+  Option<std::string> target{*this, "target", llvm::cl::desc("cpu or cuda"), llvm::cl::init("cpu")};
   Option<int> optLevel{*this, "opt-level", llvm::cl::desc("0 disables optimizations"),
                        llvm::cl::init(2)};
   Option<int64_t> vectorBits{*this, "vector-bits", llvm::cl::desc("CPU SIMD width"),

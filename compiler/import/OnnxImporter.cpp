@@ -515,9 +515,8 @@ LogicalResult ModelImporter::freezeInputs() {
   bool ok = true;
   for (const auto &[name, file] : options.frozenInputs) {
     const auto &inputs = model.graph().input();
-    bool isInput = llvm::any_of(inputs, [&](const onnx::ValueInfoProto &in) {
-      return in.name() == name;
-    });
+    bool isInput =
+        llvm::any_of(inputs, [&](const onnx::ValueInfoProto &in) { return in.name() == name; });
     if (!isInput) {
       emitError(fileLoc) << "--freeze-input: '" << name << "' is not a graph input";
       ok = false;
@@ -535,8 +534,8 @@ LogicalResult ModelImporter::freezeInputs() {
       }
     }
     if (!parsed) {
-      emitError(fileLoc) << "--freeze-input: cannot read a TensorProto for '" << name
-                         << "' from '" << file << "'";
+      emitError(fileLoc) << "--freeze-input: cannot read a TensorProto for '" << name << "' from '"
+                         << file << "'";
       ok = false;
       continue;
     }

@@ -34,8 +34,7 @@ struct ImportOptions {
 /// Reads an ONNX model file and builds a module holding `func.func @main` over tensors.
 /// Errors are reported through the context's diagnostic engine (emitError at a location
 /// naming the ONNX node) and yield a null module; never crashes on malformed input.
-mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(mlir::MLIRContext &context,
-                                                  llvm::StringRef path,
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
                                                   const ImportOptions &options);
 
 } // namespace modelc

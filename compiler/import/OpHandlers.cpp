@@ -877,8 +877,9 @@ LogicalResult convertDropout(NodeContext &n) {
   // In inference every element is kept: the mask (opset >= 7) is all true.
   if (n.isOutputUsed(1)) {
     auto maskType = RankedTensorType::get(typeOf(x).getShape(), n.getBuilder().getI1Type());
-    n.setOutput(1, n.create<ConstantOp>(ValueRange{}, {n.namedAttr(
-                                            "value", DenseElementsAttr::get(maskType, true))}));
+    n.setOutput(
+        1, n.create<ConstantOp>(ValueRange{},
+                                {n.namedAttr("value", DenseElementsAttr::get(maskType, true))}));
   }
   return bind(n, x);
 }

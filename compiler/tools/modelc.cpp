@@ -134,8 +134,8 @@ int main(int argc, char **argv) {
   }
   std::string cName = modelc::sanitizeIdentifier(name);
   if (cName != name) {
-    llvm::errs() << "modelc: error: --name '" << name << "' is not a C identifier (try '"
-                 << cName << "')\n";
+    llvm::errs() << "modelc: error: --name '" << name << "' is not a C identifier (try '" << cName
+                 << "')\n";
     return 1;
   }
 
@@ -150,10 +150,9 @@ int main(int argc, char **argv) {
   });
 
   // A .mlir input (graph-dialect IR, e.g. from --emit=graph) skips the importer.
-  OwningOpRef<ModuleOp> module =
-      llvm::StringRef(modelPath).ends_with(".mlir")
-          ? parseSourceFile<ModuleOp>(modelPath, &context)
-          : modelc::importOnnxModel(context, modelPath, importOptions);
+  OwningOpRef<ModuleOp> module = llvm::StringRef(modelPath).ends_with(".mlir")
+                                     ? parseSourceFile<ModuleOp>(modelPath, &context)
+                                     : modelc::importOnnxModel(context, modelPath, importOptions);
   if (!module)
     return 1;
 

@@ -74,8 +74,8 @@ std::optional<ConstantValue> ConstantValue::get(ElementsAttr attr) {
 }
 
 ConstantValue ConstantValue::zeros(RankedTensorType type) {
-  return ConstantValue(type, std::vector<char>(type.getNumElements() *
-                                               getElementByteSize(type.getElementType())));
+  return ConstantValue(
+      type, std::vector<char>(type.getNumElements() * getElementByteSize(type.getElementType())));
 }
 
 template <typename T> static T load(const char *p) {

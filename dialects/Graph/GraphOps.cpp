@@ -10,9 +10,9 @@
 #include "dialects/Graph/ConstantUtils.h"
 
 #include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -38,10 +38,9 @@ static RankedTensorType getRanked(Value v) { return cast<RankedTensorType>(v.get
 // ConstantOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                           ValueRange, DictionaryAttr attrs,
-                                           OpaqueProperties props, RegionRange,
-                                           SmallVectorImpl<Type> &inferred) {
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>, ValueRange,
+                                           DictionaryAttr attrs, OpaqueProperties props,
+                                           RegionRange, SmallVectorImpl<Type> &inferred) {
   auto *p = props.as<Properties *>();
   Attribute value = p ? p->value : attrs.get("value");
   auto elements = dyn_cast_or_null<ElementsAttr>(value);
@@ -129,17 +128,16 @@ template <typename F, typename I> struct BinaryFn {
 template <typename F, typename I> BinaryFn<F, I> makeFn(F f, I i) { return {f, i}; }
 } // namespace
 
-#define MODELC_BINARY_OP(OP, FLOATEXPR, INTEXPR)                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc,             \
-                                     Adaptor adaptor, SmallVectorImpl<Type> &inferred) {     \
-    return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);                \
-  }                                                                                          \
-  OpFoldResult OP::fold(FoldAdaptor adaptor) {                                               \
-    return foldBinary(getOperation(), adaptor.getLhs(), adaptor.getRhs(),                    \
-                      makeFn([](double a, double b) -> double { return FLOATEXPR; },         \
-                             [](int64_t a, int64_t b) -> std::optional<int64_t> {            \
-                               return INTEXPR;                                               \
-                             }));                                                            \
+#define MODELC_BINARY_OP(OP, FLOATEXPR, INTEXPR)                                                   \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,  \
+                                     SmallVectorImpl<Type> &inferred) {                            \
+    return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);                      \
+  }                                                                                                \
+  OpFoldResult OP::fold(FoldAdaptor adaptor) {                                                     \
+    return foldBinary(                                                                             \
+        getOperation(), adaptor.getLhs(), adaptor.getRhs(),                                        \
+        makeFn([](double a, double b) -> double { return FLOATEXPR; },                             \
+               [](int64_t a, int64_t b) -> std::optional<int64_t> { return INTEXPR; }));           \
   }
 
 MODELC_BINARY_OP(AddOp, a + b, a + b)
@@ -177,8 +175,8 @@ static LogicalResult checkSpatialAttrs(std::optional<Location> loc, int64_t spat
   if (static_cast<int64_t>(strides.size()) != spatial ||
       static_cast<int64_t>(dilations.size()) != spatial ||
       static_cast<int64_t>(pads.size()) != 2 * spatial)
-    return emitOptionalError(loc, "expected ", spatial, " strides and dilations and ",
-                             2 * spatial, " pads");
+    return emitOptionalError(loc, "expected ", spatial, " strides and dilations and ", 2 * spatial,
+                             " pads");
   for (int64_t s : strides)
     if (s <= 0)
       return emitOptionalError(loc, "strides must be positive");
@@ -191,8 +189,8 @@ static LogicalResult checkSpatialAttrs(std::optional<Location> loc, int64_t spat
   return success();
 }
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &inferred) {
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
   auto x = getRanked(adaptor.getInput()), w = getRanked(adaptor.getWeight());
   if (x.getRank() < 3 || w.getRank() != x.getRank())
     return emitOptionalError(loc, "conv expects input and weight of equal rank >= 3");
@@ -202,9 +200,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     return failure();
   SmallVector<int64_t> shape = {x.getDimSize(0), w.getDimSize(0)};
   for (int64_t i = 0; i < spatial; ++i)
-    shape.push_back(windowOutput(x.getDimSize(i + 2), w.getDimSize(i + 2),
-                                 adaptor.getStrides()[i], adaptor.getDilations()[i],
-                                 adaptor.getPads()[i], adaptor.getPads()[i + spatial], false));
+    shape.push_back(windowOutput(x.getDimSize(i + 2), w.getDimSize(i + 2), adaptor.getStrides()[i],
+                                 adaptor.getDilations()[i], adaptor.getPads()[i],
+                                 adaptor.getPads()[i + spatial], false));
   inferred.push_back(RankedTensorType::get(shape, x.getElementType()));
   return success();
 }
@@ -212,8 +210,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
 LogicalResult ConvOp::verify() {
   auto x = getRanked(getInput()), w = getRanked(getWeight());
   int64_t group = getGroup();
-  if (group <= 0 || x.getDimSize(1) != w.getDimSize(1) * group ||
-      w.getDimSize(0) % group != 0)
+  if (group <= 0 || x.getDimSize(1) != w.getDimSize(1) * group || w.getDimSize(0) % group != 0)
     return emitOpError("input channels ")
            << x.getDimSize(1) << " do not match weight " << w << " with group " << group;
   if (getBias() && (getRanked(getBias()).getRank() != 1 ||
@@ -226,8 +223,8 @@ LogicalResult ConvOp::verify() {
 // GemmOp, MatMulOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &inferred) {
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
   auto a = getRanked(adaptor.getA()), b = getRanked(adaptor.getB());
   if (a.getRank() != 2 || b.getRank() != 2)
     return emitOptionalError(loc, "gemm expects 2-d operands");
@@ -246,8 +243,7 @@ LogicalResult GemmOp::verify() {
   if (getC()) {
     SmallVector<int64_t> shape;
     auto out = getRanked(getResult());
-    if (!OpTrait::util::getBroadcastedShape(out.getShape(), getRanked(getC()).getShape(),
-                                            shape) ||
+    if (!OpTrait::util::getBroadcastedShape(out.getShape(), getRanked(getC()).getShape(), shape) ||
         shape != SmallVector<int64_t>(out.getShape()))
       return emitOpError("C of type ") << getC().getType() << " does not broadcast to " << out;
   }
@@ -296,8 +292,8 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   return success();
 }
 
-LogicalResult PoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                       Adaptor adaptor, SmallVectorImpl<Type> &inferred) {
+LogicalResult PoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
   auto x = getRanked(adaptor.getInput());
   int64_t spatial = x.getRank() - 2;
   if (spatial < 1 || static_cast<int64_t>(adaptor.getKernelShape().size()) != spatial)
@@ -339,8 +335,7 @@ LogicalResult ReshapeOp::verify() {
   auto in = getRanked(getInput()), out = getRanked(getResult());
   if (in.getElementType() != out.getElementType())
     return emitOpError("element type must not change");
-  if (in.hasStaticShape() && out.hasStaticShape() &&
-      in.getNumElements() != out.getNumElements())
+  if (in.hasStaticShape() && out.hasStaticShape() && in.getNumElements() != out.getNumElements())
     return emitOpError("cannot reshape ") << in << " to " << out;
   return success();
 }

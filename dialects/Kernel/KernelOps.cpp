@@ -39,8 +39,7 @@ LogicalResult WeightOp::verify() {
 
 LogicalResult ViewOp::verify() {
   auto src = getMemRef(getSource()), dst = getType();
-  if (src.getElementType() != dst.getElementType() ||
-      src.getNumElements() != dst.getNumElements())
+  if (src.getElementType() != dst.getElementType() || src.getNumElements() != dst.getNumElements())
     return emitOpError("cannot view ") << src << " as " << dst;
   return success();
 }
@@ -53,8 +52,7 @@ static LogicalResult verifyScalarBody(Operation *op, Region &body, ValueRange in
     SmallVector<int64_t> shape;
     if (!OpTrait::util::getBroadcastedShape(out.getShape(), getMemRef(in).getShape(), shape) ||
         ArrayRef<int64_t>(shape) != out.getShape())
-      return op->emitOpError("input of type ") << in.getType() << " does not broadcast to "
-                                               << out;
+      return op->emitOpError("input of type ") << in.getType() << " does not broadcast to " << out;
   }
   if (body.empty())
     return success();
@@ -67,8 +65,8 @@ static LogicalResult verifyScalarBody(Operation *op, Region &body, ValueRange in
       return op->emitOpError("body argument ") << i << " must be " << out.getElementType();
   for (auto [arg, in] : llvm::zip(block.getArguments().drop_front(leading), inputs))
     if (!sameScalar(arg.getType(), getMemRef(in).getElementType()))
-      return op->emitOpError("body argument type ") << arg.getType() << " does not match "
-                                                    << in.getType();
+      return op->emitOpError("body argument type ")
+             << arg.getType() << " does not match " << in.getType();
   auto yield = dyn_cast<YieldOp>(block.getTerminator());
   if (!yield || !sameScalar(yield.getValue().getType(), out.getElementType()))
     return op->emitOpError("body must yield ") << out.getElementType();

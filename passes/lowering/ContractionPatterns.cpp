@@ -21,9 +21,9 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value out = createAlloc(rewriter, loc, op.getType());
-    rewriter.create<kernel::ConvOp>(loc, adaptor.getInput(), adaptor.getWeight(),
-                                    adaptor.getBias(), out, ValueRange{}, op.getStridesAttr(),
-                                    op.getPadsAttr(), op.getDilationsAttr(), op.getGroupAttr());
+    rewriter.create<kernel::ConvOp>(loc, adaptor.getInput(), adaptor.getWeight(), adaptor.getBias(),
+                                    out, ValueRange{}, op.getStridesAttr(), op.getPadsAttr(),
+                                    op.getDilationsAttr(), op.getGroupAttr());
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -49,8 +49,8 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
                         [beta](OpBuilder &b, Location l, ValueRange args) -> Value {
                           Value c = args[1];
                           if (beta != 1.0f)
-                            c = b.create<arith::MulFOp>(
-                                l, c, scalarConstant(b, l, c.getType(), beta));
+                            c = b.create<arith::MulFOp>(l, c,
+                                                        scalarConstant(b, l, c.getType(), beta));
                           return b.create<arith::AddFOp>(l, args[0], c);
                         });
     }
@@ -90,7 +90,6 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
 
 } // namespace
 
-void modelc::populateContractionPatterns(TypeConverter &converter,
-                                         RewritePatternSet &patterns) {
+void modelc::populateContractionPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<ConvLowering, GemmLowering, MatMulLowering>(converter, patterns.getContext());
 }

@@ -26,8 +26,8 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, createView(rewriter, op.getLoc(), adaptor.getInput(),
-                                      op.getType().getShape()));
+    rewriter.replaceOp(
+        op, createView(rewriter, op.getLoc(), adaptor.getInput(), op.getType().getShape()));
     return success();
   }
 };
@@ -95,8 +95,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 
 } // namespace
 
-void modelc::populateDataMovementPatterns(TypeConverter &converter,
-                                          RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering,
-               GatherLowering, PoolLowering, SoftmaxLowering>(converter, patterns.getContext());
+void modelc::populateDataMovementPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering, GatherLowering,
+               PoolLowering, SoftmaxLowering>(converter, patterns.getContext());
 }

@@ -27,8 +27,8 @@ Value maxF(OpBuilder &b, Location loc, Value x, Value y) {
 Value minF(OpBuilder &b, Location loc, Value x, Value y) {
   return b.create<arith::MinimumFOp>(loc, x, y);
 }
-Value select(OpBuilder &b, Location loc, arith::CmpFPredicate pred, Value x, Value y,
-             Value ifTrue, Value ifFalse) {
+Value select(OpBuilder &b, Location loc, arith::CmpFPredicate pred, Value x, Value y, Value ifTrue,
+             Value ifFalse) {
   Value c = b.create<arith::CmpFOp>(loc, pred, x, y);
   return b.create<arith::SelectOp>(loc, c, ifTrue, ifFalse);
 }
@@ -84,11 +84,17 @@ Value scalar(OpBuilder &b, Location loc, Operation *op, ValueRange args) {
           return v;
         }
         if (auto lo = o.getMin())
-          v = isUnsigned(t) ? b.create<arith::MaxUIOp>(loc, v, cst(b, loc, x, lo->convertToDouble())).getResult()
-                            : b.create<arith::MaxSIOp>(loc, v, cst(b, loc, x, lo->convertToDouble())).getResult();
+          v = isUnsigned(t)
+                  ? b.create<arith::MaxUIOp>(loc, v, cst(b, loc, x, lo->convertToDouble()))
+                        .getResult()
+                  : b.create<arith::MaxSIOp>(loc, v, cst(b, loc, x, lo->convertToDouble()))
+                        .getResult();
         if (auto hi = o.getMax())
-          v = isUnsigned(t) ? b.create<arith::MinUIOp>(loc, v, cst(b, loc, x, hi->convertToDouble())).getResult()
-                            : b.create<arith::MinSIOp>(loc, v, cst(b, loc, x, hi->convertToDouble())).getResult();
+          v = isUnsigned(t)
+                  ? b.create<arith::MinUIOp>(loc, v, cst(b, loc, x, hi->convertToDouble()))
+                        .getResult()
+                  : b.create<arith::MinSIOp>(loc, v, cst(b, loc, x, hi->convertToDouble()))
+                        .getResult();
         return v;
       })
       .Case([&](AbsOp) -> Value {
@@ -163,7 +169,8 @@ Value scalar(OpBuilder &b, Location loc, Operation *op, ValueRange args) {
           return nullptr;
         Value a = cst(b, loc, x, o.getAlpha().convertToDouble());
         Value g = cst(b, loc, x, o.getGamma().convertToDouble());
-        Value neg = b.create<arith::SubFOp>(loc, b.create<arith::MulFOp>(loc, a, b.create<math::ExpOp>(loc, x)), a);
+        Value neg = b.create<arith::SubFOp>(
+            loc, b.create<arith::MulFOp>(loc, a, b.create<math::ExpOp>(loc, x)), a);
         Value v = select(b, loc, arith::CmpFPredicate::OGT, x, cst(b, loc, x, 0), x, neg);
         return b.create<arith::MulFOp>(loc, g, v);
       })
@@ -272,9 +279,9 @@ void modelc::populateElementwisePatterns(TypeConverter &converter, RewritePatter
       ElementwiseLowering<HardSwishOp>, ElementwiseLowering<HardSigmoidOp>,
       ElementwiseLowering<ClipOp>, ElementwiseLowering<AbsOp>, ElementwiseLowering<NegOp>,
       ElementwiseLowering<ExpOp>, ElementwiseLowering<LogOp>, ElementwiseLowering<SqrtOp>,
-      ElementwiseLowering<ReciprocalOp>, ElementwiseLowering<FloorOp>,
-      ElementwiseLowering<CeilOp>, ElementwiseLowering<ErfOp>, ElementwiseLowering<SinOp>,
-      ElementwiseLowering<CosOp>, ElementwiseLowering<RoundOp>, ElementwiseLowering<SoftplusOp>,
+      ElementwiseLowering<ReciprocalOp>, ElementwiseLowering<FloorOp>, ElementwiseLowering<CeilOp>,
+      ElementwiseLowering<ErfOp>, ElementwiseLowering<SinOp>, ElementwiseLowering<CosOp>,
+      ElementwiseLowering<RoundOp>, ElementwiseLowering<SoftplusOp>,
       ElementwiseLowering<SoftsignOp>, ElementwiseLowering<SignOp>,
       ElementwiseLowering<LeakyReluOp>, ElementwiseLowering<EluOp>, ElementwiseLowering<CeluOp>,
       ElementwiseLowering<ThresholdedReluOp>, ElementwiseLowering<SeluOp>,

@@ -50,10 +50,8 @@ mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type ty
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type from,
                        mlir::Type to);
 
-void populateElementwisePatterns(mlir::TypeConverter &converter,
-                                 mlir::RewritePatternSet &patterns);
-void populateContractionPatterns(mlir::TypeConverter &converter,
-                                 mlir::RewritePatternSet &patterns);
+void populateElementwisePatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateContractionPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
