@@ -20,12 +20,11 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
   LogicalResult matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value out = createAlloc(rewriter, loc, op.getType());
-    rewriter.create<kernel::ConvOp>(loc, adaptor.getInput(), adaptor.getWeight(), adaptor.getBias(),
-                                    out, ValueRange{}, op.getStridesAttr(), op.getPadsAttr(),
-                                    op.getDilationsAttr(), op.getGroupAttr());
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithBuffer(op, rewriter, [&](Value out) {
+      rewriter.create<kernel::ConvOp>(loc, adaptor.getInput(), adaptor.getWeight(),
+                                      adaptor.getBias(), out, ValueRange{}, op.getStridesAttr(),
+                                      op.getPadsAttr(), op.getDilationsAttr(), op.getGroupAttr());
+    });
   }
 };
 

@@ -36,10 +36,9 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value out = createAlloc(rewriter, op.getLoc(), op.getType());
-    rewriter.create<kernel::TransposeOp>(op.getLoc(), adaptor.getInput(), out, op.getPermAttr());
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithBuffer(op, rewriter, [&](Value out) {
+      rewriter.create<kernel::TransposeOp>(op.getLoc(), adaptor.getInput(), out, op.getPermAttr());
+    });
   }
 };
 
@@ -47,10 +46,9 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value out = createAlloc(rewriter, op.getLoc(), op.getType());
-    rewriter.create<kernel::ConcatOp>(op.getLoc(), adaptor.getInputs(), out, op.getAxisAttr());
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithBuffer(op, rewriter, [&](Value out) {
+      rewriter.create<kernel::ConcatOp>(op.getLoc(), adaptor.getInputs(), out, op.getAxisAttr());
+    });
   }
 };
 
@@ -58,11 +56,10 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(GatherOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value out = createAlloc(rewriter, op.getLoc(), op.getType());
-    rewriter.create<kernel::GatherOp>(op.getLoc(), adaptor.getData(), adaptor.getIndices(), out,
-                                      op.getAxisAttr());
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithBuffer(op, rewriter, [&](Value out) {
+      rewriter.create<kernel::GatherOp>(op.getLoc(), adaptor.getData(), adaptor.getIndices(), out,
+                                        op.getAxisAttr());
+    });
   }
 };
 
@@ -70,14 +67,13 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(PoolOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value out = createAlloc(rewriter, op.getLoc(), op.getType());
-    rewriter.create<kernel::PoolOp>(
-        op.getLoc(), adaptor.getInput(), out,
-        rewriter.getStringAttr(op.getKind() == PoolKind::max ? "max" : "avg"),
-        op.getKernelShapeAttr(), op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
-        op.getCountIncludePadAttr());
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithBuffer(op, rewriter, [&](Value out) {
+      rewriter.create<kernel::PoolOp>(
+          op.getLoc(), adaptor.getInput(), out,
+          rewriter.getStringAttr(op.getKind() == PoolKind::max ? "max" : "avg"),
+          op.getKernelShapeAttr(), op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
+          op.getCountIncludePadAttr());
+    });
   }
 };
 
@@ -85,11 +81,10 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value out = createAlloc(rewriter, op.getLoc(), op.getType());
-    rewriter.create<kernel::SoftmaxOp>(op.getLoc(), adaptor.getInput(), out, op.getAxisAttr(),
-                                       op.getLogAttr());
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithBuffer(op, rewriter, [&](Value out) {
+      rewriter.create<kernel::SoftmaxOp>(op.getLoc(), adaptor.getInput(), out, op.getAxisAttr(),
+                                         op.getLogAttr());
+    });
   }
 };
 

@@ -26,6 +26,17 @@ mlir::Value createAlloc(mlir::OpBuilder &b, mlir::Location loc, mlir::Type tenso
 mlir::Value createView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer,
                        llvm::ArrayRef<int64_t> shape);
 
+/// Replaces the single-result `op` by a fresh buffer that `build(out)` fills with kernel
+/// ops: the shape every lowering of a tensor-producing op shares.
+template <typename BuildFn>
+mlir::LogicalResult replaceWithBuffer(mlir::Operation *op,
+                                      mlir::ConversionPatternRewriter &rewriter, BuildFn build) {
+  mlir::Value out = createAlloc(rewriter, op->getLoc(), op->getResult(0).getType());
+  build(out);
+  rewriter.replaceOp(op, out);
+  return mlir::success();
+}
+
 /// Builds a scalar body: gets the block arguments, returns the value to yield.
 using ScalarBodyBuilder =
     std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
