@@ -938,6 +938,36 @@ LogicalResult convertConstant(NodeContext &n) {
   return bind(n, n.create<ConstantOp>({}, n.namedAttr("value", value)));
 }
 
+/// ConstantOfShape: a splat of `value` (one element, default float32 0) with the shape given
+/// by the constant input; stays a splat attribute, expanded only when written to weights.
+LogicalResult convertConstantOfShape(NodeContext &n) {
+  auto shape = n.getConstantInts(0, "shape");
+  if (!shape)
+    return failure();
+  for (int64_t d : *shape)
+    if (d < 0)
+      return n.emitError() << "negative dimension " << d << " in 'shape'";
+  Attribute element = n.getBuilder().getF32FloatAttr(0.0f);
+  Type elementType = n.getBuilder().getF32Type();
+  if (const onnx::AttributeProto *attr = n.findAttr("value")) {
+    if (!attr->has_t())
+      return n.emitError() << "attribute 'value' must be a tensor";
+    auto imported = importTensor(n.getContext(), attr->t(), n.getName(),
+                                 "node '" + n.getName() + "' (ConstantOfShape) attribute 'value'",
+                                 n.getLoc(), n.getModelDir());
+    if (failed(imported))
+      return failure();
+    auto dense = dyn_cast<DenseElementsAttr>(*imported);
+    if (!dense || dense.getNumElements() != 1)
+      return n.emitError() << "attribute 'value' must hold exactly one element";
+    element = dense.getSplatValue<Attribute>();
+    elementType = dense.getElementType();
+  }
+  auto type = RankedTensorType::get(*shape, elementType);
+  return bind(
+      n, n.create<ConstantOp>({}, n.namedAttr("value", DenseElementsAttr::get(type, element))));
+}
+
 /// Shape: `start`/`end` (opset 15) are clamped to [0, rank] after adding rank to negatives.
 LogicalResult convertShape(NodeContext &n) {
   Value x = n.input(0);
@@ -1082,6 +1112,7 @@ const llvm::StringMap<OpHandler> &getOpHandlers() {
     t["Identity"] = {convertIdentity};
     t["Dropout"] = {convertDropout, nullptr, 2};
     t["Constant"] = {convertConstant, checkConstant};
+    t["ConstantOfShape"] = {convertConstantOfShape};
     t["Shape"] = {convertShape};
     t["Gather"] = {convertGather};
     t["Cast"] = {convertCast, checkCast};
