@@ -276,6 +276,9 @@ void writeHeader(raw_indented_ostream &os, Model &m, const BundleOptions &o) {
           "0);\n";
     os << "/// Copies host inputs to the device, runs, copies outputs back, synchronizes.\n";
     os << "mc_status run_host(const void *const *inputs, void *const *outputs);\n";
+    os << "/// Times `iters` device runs (CUDA events) after `warmup`, on host inputs.\n";
+    os << "mc_status bench(const void *const *inputs, int32_t warmup, int32_t iters, double "
+          "*out_ms);\n";
   } else {
     os << "/// Runs one inference; inputs and outputs are caller-owned host buffers.\n";
     os << "mc_status run(" << typedParams << ");\n";
@@ -315,7 +318,20 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
   os << "\n#include <new>\n";
   if (!cuda)
     os << "#include <cmath>\n#include <cstdint>\n";
-  os << "\nnamespace {\n\n" << kScalarHelpers;
+  os << "\nnamespace {\n\n";
+  // 16-bit float helpers only where a buffer needs them (unused ones draw warnings).
+  bool uses16BitFloats = false;
+  m.func.walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      if (auto mt = dyn_cast<MemRefType>(t))
+        uses16BitFloats |= mt.getElementType().isF16() || mt.getElementType().isBF16();
+  });
+  for (BlockArgument arg : m.func.getArguments()) {
+    Type et = cast<MemRefType>(arg.getType()).getElementType();
+    uses16BitFloats |= et.isF16() || et.isBF16();
+  }
+  if (uses16BitFloats)
+    os << kScalarHelpers;
   KernelEmitter emitter(os, cuda ? Target::Cuda : Target::Cpu);
   struct Call {
     EmittedKernel kernel;
@@ -467,6 +483,31 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
        << "return MC_OK;\n";
     os.unindent();
     os << "}\n\n";
+    // Device-only timing: inputs uploaded once, each run() timed with CUDA events.
+    os << "mc_status Model::bench(const void *const *inputs, int32_t warmup, int32_t iters, "
+          "double *out_ms) {\n";
+    os.indent();
+    size_t k = 0;
+    for (const TensorInfo &t : m.inputs) {
+      os << "if (cudaMemcpy(host_io_[" << k << "], inputs[" << k << "], " << t.type.getNumElements()
+         << " * sizeof(" << t.cType
+         << "), cudaMemcpyHostToDevice) != cudaSuccess) return MC_ERR_DEVICE;\n";
+      ++k;
+    }
+    os << "cudaEvent_t start, stop;\nif (cudaEventCreate(&start) != cudaSuccess) return "
+          "MC_ERR_DEVICE;\nif (cudaEventCreate(&stop) != cudaSuccess) {\n"
+          "  cudaEventDestroy(start);\n  return MC_ERR_DEVICE;\n}\n"
+       << "mc_status st = MC_OK;\n"
+       << "for (int32_t i = 0; i < warmup + iters && st == MC_OK; ++i) {\n"
+       << "  cudaEventRecord(start, 0);\n"
+       << "  st = run(host_io_, host_io_ + kNumInputs, 0);\n"
+       << "  cudaEventRecord(stop, 0);\n"
+       << "  if (cudaEventSynchronize(stop) != cudaSuccess) st = MC_ERR_DEVICE;\n"
+       << "  float ms = 0;\n  cudaEventElapsedTime(&ms, start, stop);\n"
+       << "  if (i >= warmup) out_ms[i - warmup] = ms;\n}\n"
+       << "cudaEventDestroy(start);\ncudaEventDestroy(stop);\nreturn st;\n";
+    os.unindent();
+    os << "}\n\n";
   }
   os << "} // namespace " << n << "\n\n";
 
@@ -491,26 +532,9 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
      << "  return static_cast<" << n << "::Model *>(model)->last_error();\n}\n";
   if (cuda) {
     os << "mc_status benchDevice(void *handle, const void *const *inputs, int32_t warmup, "
-          "int32_t iters, double *out_ms) {\n";
-    os.indent();
-    os << "auto *m = static_cast<" << n << "::Model *>(handle);\n"
-       << "void *outputs[" << std::max<size_t>(1, m.outputs.size()) << "];\n";
-    for (auto [j, t] : llvm::enumerate(m.outputs))
-      os << "static thread_local " << t.cType << " *host" << j << " = nullptr;\n"
-         << "if (!host" << j << ") host" << j << " = new " << t.cType << "["
-         << t.type.getNumElements() << "];\noutputs[" << j << "] = host" << j << ";\n";
-    os << "mc_status st = m->run_host(inputs, outputs);\nif (st != MC_OK) return st;\n"
-       << "cudaEvent_t start, stop;\ncudaEventCreate(&start);\ncudaEventCreate(&stop);\n"
-       << "for (int32_t i = 0; i < warmup + iters; ++i) {\n"
-       << "  cudaEventRecord(start, 0);\n"
-       << "  st = m->run(inputs, outputs, 0);\n"
-       << "  cudaEventRecord(stop, 0);\n  cudaEventSynchronize(stop);\n"
-       << "  if (st != MC_OK) break;\n"
-       << "  float ms = 0;\n  cudaEventElapsedTime(&ms, start, stop);\n"
-       << "  if (i >= warmup) out_ms[i - warmup] = ms;\n}\n"
-       << "cudaEventDestroy(start);\ncudaEventDestroy(stop);\nreturn st;\n";
-    os.unindent();
-    os << "}\n";
+          "int32_t iters, double *out_ms) {\n"
+       << "  return static_cast<" << n
+       << "::Model *>(handle)->bench(inputs, warmup, iters, out_ms);\n}\n";
   }
   auto table = [&](const char *kind, const std::vector<TensorInfo> &list) {
     for (auto [i, t] : llvm::enumerate(list))
