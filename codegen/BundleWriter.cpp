@@ -460,15 +460,16 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
   os << "  void *outputs[] = {" << outArr << "};\n";
   os << "  return run(inputs, outputs" << (cuda ? ", stream" : "") << ");\n}\n\n";
   if (cuda) {
+    // Host inputs to the model's device input buffers (host_io_[0, kNumInputs)).
+    auto uploadInputs = [&] {
+      for (auto [i, t] : llvm::enumerate(m.inputs))
+        os << "if (cudaMemcpy(host_io_[" << i << "], inputs[" << i << "], "
+           << t.type.getNumElements() << " * sizeof(" << t.cType
+           << "), cudaMemcpyHostToDevice) != cudaSuccess) return MC_ERR_DEVICE;\n";
+    };
     os << "mc_status Model::run_host(const void *const *inputs, void *const *outputs) {\n";
     os.indent();
-    size_t i = 0;
-    for (const TensorInfo &t : m.inputs) {
-      os << "if (cudaMemcpy(host_io_[" << i << "], inputs[" << i << "], " << t.type.getNumElements()
-         << " * sizeof(" << t.cType
-         << "), cudaMemcpyHostToDevice) != cudaSuccess) return MC_ERR_DEVICE;\n";
-      ++i;
-    }
+    uploadInputs();
     os << "mc_status st = run(host_io_, host_io_ + kNumInputs, 0);\nif (st != MC_OK) return st;\n";
     size_t j = 0;
     for (const TensorInfo &t : m.outputs) {
@@ -487,13 +488,7 @@ LogicalResult writeSource(raw_indented_ostream &os, Model &m, const BundleOption
     os << "mc_status Model::bench(const void *const *inputs, int32_t warmup, int32_t iters, "
           "double *out_ms) {\n";
     os.indent();
-    size_t k = 0;
-    for (const TensorInfo &t : m.inputs) {
-      os << "if (cudaMemcpy(host_io_[" << k << "], inputs[" << k << "], " << t.type.getNumElements()
-         << " * sizeof(" << t.cType
-         << "), cudaMemcpyHostToDevice) != cudaSuccess) return MC_ERR_DEVICE;\n";
-      ++k;
-    }
+    uploadInputs();
     os << "cudaEvent_t start, stop;\nif (cudaEventCreate(&start) != cudaSuccess) return "
           "MC_ERR_DEVICE;\nif (cudaEventCreate(&stop) != cudaSuccess) {\n"
           "  cudaEventDestroy(start);\n  return MC_ERR_DEVICE;\n}\n"
