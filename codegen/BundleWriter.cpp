@@ -174,16 +174,14 @@ LogicalResult analyze(ModuleOp module, Model &m) {
       return WalkResult::advance();
     }
     int64_t offset = (m.weights.size() + 63) / 64 * 64;
-    if (auto raw = getResourceBytes(w.getValue())) {
-      m.weights.resize(offset);
-      m.weights.insert(m.weights.end(), raw->begin(), raw->end());
-    } else if (auto bytes = getConstantBytes(w.getValue())) {
-      m.weights.resize(offset);
-      m.weights.insert(m.weights.end(), bytes->begin(), bytes->end());
-    } else {
+    // getConstantBytes checks the byte count against the type and expands splats.
+    auto bytes = getConstantBytes(w.getValue());
+    if (!bytes) {
       w.emitError("constant data is not available");
       return WalkResult::interrupt();
     }
+    m.weights.resize(offset);
+    m.weights.insert(m.weights.end(), bytes->begin(), bytes->end());
     seen[w.getValue()] = offset;
     m.weightOffset[w] = offset;
     return WalkResult::advance();

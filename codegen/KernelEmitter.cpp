@@ -171,7 +171,6 @@ void KernelEmitter::emitDecompose(StringRef idx, ArrayRef<int64_t> shape, String
     else
       os << "(" << idx << " / " << strides[d] << ") % " << dim << ";\n";
   }
-  (void)stride;
 }
 
 std::string KernelEmitter::broadcastOffset(ArrayRef<int64_t> shape, ArrayRef<int64_t> outShape,

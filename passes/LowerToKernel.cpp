@@ -113,11 +113,8 @@ void convertResultsToOutputs(func::FuncOp func) {
   Block &entry = func.getBody().front();
   SmallVector<DictionaryAttr> resultAttrs;
   func.getAllResultAttrs(resultAttrs);
-  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
-    BlockArgument arg = entry.addArgument(v.getType(), ret.getLoc());
-    b.create<kernel::CopyOp>(ret.getLoc(), v, arg);
-    (void)i;
-  }
+  for (Value v : ret.getOperands())
+    b.create<kernel::CopyOp>(ret.getLoc(), v, entry.addArgument(v.getType(), ret.getLoc()));
   b.create<func::ReturnOp>(ret.getLoc());
   ret.erase();
   SmallVector<DictionaryAttr> argAttrs;
