@@ -20,31 +20,63 @@
 using namespace mlir;
 using namespace modelc;
 
+/// The runtime_min decoder/encoder suffix of a float8 type ("f8e4m3fn"), or "".
+static std::string float8Name(Type t) {
+  if (isa<Float8E4M3FNType>(t))
+    return "f8e4m3fn";
+  if (isa<Float8E4M3FNUZType>(t))
+    return "f8e4m3fnuz";
+  if (isa<Float8E5M2Type>(t))
+    return "f8e5m2";
+  if (isa<Float8E5M2FNUZType>(t))
+    return "f8e5m2fnuz";
+  return "";
+}
+
+/// Floats stored as bit patterns and computed in float.
+static bool isNarrowFloat(Type t) { return t.isF16() || t.isBF16() || !float8Name(t).empty(); }
+
+/// 4- and 2-bit integers: stored in the low bits of a byte, computed sign-extended.
+static unsigned narrowIntWidth(Type t) {
+  auto it = dyn_cast<IntegerType>(t);
+  return it && it.getWidth() > 1 && it.getWidth() < 8 ? it.getWidth() : 0;
+}
+
 std::string modelc::cTypeOf(Type t) {
   if (t.isF32())
     return "float";
   if (t.isF16() || t.isBF16())
     return "uint16_t"; // storage; scalars compute in float (scalarCType)
+  if (!float8Name(t).empty())
+    return "uint8_t";
   if (t.isF64())
     return "double";
   if (t.isInteger(1))
     return "bool";
   if (auto it = dyn_cast<IntegerType>(t)) {
-    unsigned w = it.getWidth();
+    unsigned w = it.getWidth() < 8 ? 8 : it.getWidth();
     if (w != 8 && w != 16 && w != 32 && w != 64)
       return "";
     return (it.isUnsigned() ? "uint" : "int") + std::to_string(w) + "_t";
   }
+  if (t.getDialect().getNamespace() == "graph")
+    return "uint8_t"; // FLOAT4E2M1 and FLOAT8E8M0 bit patterns
   return "";
 }
 
-std::string modelc::scalarCType(Type t) { return t.isF16() || t.isBF16() ? "float" : cTypeOf(t); }
+std::string modelc::scalarCType(Type t) { return isNarrowFloat(t) ? "float" : cTypeOf(t); }
 
 std::string modelc::loadExpr(Type t, const std::string &ref) {
   if (t.isF16())
     return "mc_h2f(" + ref + ")";
   if (t.isBF16())
     return "mc_bf2f(" + ref + ")";
+  if (std::string f8 = float8Name(t); !f8.empty())
+    return "mc_" + f8 + "_to_f(" + ref + ")";
+  if (unsigned w = narrowIntWidth(t))
+    return "mc_sextn(" + ref + ", " + std::to_string(w) + ")";
+  if (t.getDialect().getNamespace() == "graph")
+    return "static_cast<int8_t>(" + ref + ")"; // bodies see the bits as i8
   return ref;
 }
 
@@ -53,6 +85,13 @@ std::string modelc::storeExpr(Type t, const std::string &value) {
     return "mc_f2h(" + value + ")";
   if (t.isBF16())
     return "mc_f2bf(" + value + ")";
+  if (std::string f8 = float8Name(t); !f8.empty())
+    return "mc_f_to_" + f8 + "(" + value + ")";
+  if (unsigned w = narrowIntWidth(t))
+    return "static_cast<" + cTypeOf(t) + ">((" + value + ") & " + std::to_string((1 << w) - 1) +
+           ")";
+  if (t.getDialect().getNamespace() == "graph")
+    return "static_cast<uint8_t>(" + value + ")";
   return value;
 }
 
@@ -95,7 +134,7 @@ static std::string floatLiteral(double v, bool isDouble) {
 // Loop scaffolding
 //===----------------------------------------------------------------------===//
 
-void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op) {
+void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op, StringRef preamble) {
   std::string desc = describeLocation(op->getLoc());
   os << "// " << k.name << ": " << op->getName().getStringRef() << " for ONNX node(s) "
      << (desc.empty() ? "<unnamed>" : desc) << "\n// ";
@@ -111,11 +150,12 @@ void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op) {
   if (op->getNumRegions() && !op->getRegion(0).empty())
     os << "; fused scalar body of " << op->getRegion(0).front().getOperations().size() - 1
        << " op(s)";
-  os << "\n";
-  Value out = getWrittenBuffer(op);
+  os << "\n" << preamble;
+  SmallVector<Value, 2> outs = getWrittenBuffers(op);
   auto paramType = [&](unsigned i) {
     Value v = k.args[i];
-    return (v == out ? "" : "const ") + cTypeOf(bufType(v).getElementType()) + " *";
+    return (llvm::is_contained(outs, v) ? "" : "const ") + cTypeOf(bufType(v).getElementType()) +
+           " *";
   };
   if (target == Target::Cuda) {
     os << "__global__ void " << k.name << "(";
@@ -132,6 +172,8 @@ void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op) {
   os << "struct " << k.name << "_args {\n";
   for (unsigned i = 0; i < k.args.size(); ++i)
     os << "  " << paramType(i) << paramName(i) << ";\n";
+  if (k.partitioned)
+    os << "  mc_gemm::Parts parts;\n";
   if (k.canFail)
     os << "  bool failed;\n";
   os << "};\n";
@@ -203,7 +245,30 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
     Type t = op.getOperand(i).getType();
     if (t.isInteger(1))
       return arg(i);
+    if (unsigned w = narrowIntWidth(t))
+      return "static_cast<uint8_t>(" + arg(i) + " & " + std::to_string((1 << w) - 1) + ")";
     return "static_cast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + arg(i) + ")";
+  };
+  // The bits of a scalar of type t as an unsigned integer of its width, and back.
+  auto bitsOf = [&](Type t, const std::string &v) -> std::string {
+    if (isNarrowFloat(t))
+      return storeExpr(t, v);
+    if (t.isF32() || t.isF64())
+      return "mc_bitcast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + v + ")";
+    return "static_cast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + v + ")";
+  };
+  auto fromBits = [&](Type t, const std::string &bits) -> std::string {
+    std::string u =
+        "static_cast<uint" + std::to_string(t.getIntOrFloatBitWidth()) + "_t>(" + bits + ")";
+    if (isNarrowFloat(t))
+      return loadExpr(t, u);
+    if (t.isF32() || t.isF64())
+      return "mc_bitcast<" + cTypeOf(t) + ">(" + u + ")";
+    return "static_cast<" + cTypeOf(t) + ">(" + u + ")";
+  };
+  // Narrowing to a float stored as bits rounds to its precision (a storage round trip).
+  auto roundTo = [&](Type t, const std::string &v) {
+    return isNarrowFloat(t) ? loadExpr(t, storeExpr(t, v)) : v;
   };
   auto ubin = [&](StringRef sym) { return "(" + uarg(0) + " " + sym.str() + " " + uarg(1) + ")"; };
   std::optional<std::string> expr =
@@ -225,20 +290,34 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case([&](arith::DivUIOp) { return ubin("/"); })
           .Case([&](arith::RemSIOp) { return bin("%"); })
           .Case([&](arith::RemUIOp) { return ubin("%"); })
+          .Case([&](arith::RemFOp) { return m + "fmod(" + arg(0) + ", " + arg(1) + ")"; })
+          .Case([&](arith::AndIOp) { return bin("&"); })
+          .Case([&](arith::OrIOp) { return bin("|"); })
+          .Case([&](arith::XOrIOp) { return bin("^"); })
+          // Shifts work on the unsigned view (a left shift of a negative value is undefined
+          // in C++17); the callers keep amounts below the width.
+          .Case([&](arith::ShLIOp) { return "(" + uarg(0) + " << " + uarg(1) + ")"; })
+          .Case([&](arith::ShRUIOp) { return ubin(">>"); })
+          .Case([&](arith::ShRSIOp) { return bin(">>"); })
+          .Case([&](arith::BitcastOp c) {
+            return fromBits(c.getType(), bitsOf(c.getIn().getType(), arg(0)));
+          })
           .Case<arith::MaxUIOp, arith::MinUIOp>([&](auto m) {
             bool isMax = isa<arith::MaxUIOp>(m.getOperation());
             return "(" + uarg(0) + (isMax ? " > " : " < ") + uarg(1) + " ? " + arg(0) + " : " +
                    arg(1) + ")";
           })
           .Case([&](arith::NegFOp) { return "(-" + arg(0) + ")"; })
-          .Case<arith::MaximumFOp, arith::MaxSIOp>([&](auto) {
-            // NaN-propagating max: a NaN first operand wins; a NaN second one fails a > b.
-            return "((" + arg(0) + " > " + arg(1) + " || " + arg(0) + " != " + arg(0) + ") ? " +
+          .Case<arith::MaximumFOp, arith::MinimumFOp>([&](auto m) {
+            // NaN-propagating max/min: a NaN first operand wins; a NaN second one fails the
+            // comparison.
+            const char *cmp = isa<arith::MaximumFOp>(m.getOperation()) ? " > " : " < ";
+            return "((" + arg(0) + cmp + arg(1) + " || " + arg(0) + " != " + arg(0) + ") ? " +
                    arg(0) + " : " + arg(1) + ")";
           })
-          .Case<arith::MinimumFOp, arith::MinSIOp>([&](auto) {
-            return "((" + arg(0) + " < " + arg(1) + " || " + arg(0) + " != " + arg(0) + ") ? " +
-                   arg(0) + " : " + arg(1) + ")";
+          .Case<arith::MaxSIOp, arith::MinSIOp>([&](auto m) { // no NaN: no self-comparison
+            const char *cmp = isa<arith::MaxSIOp>(m.getOperation()) ? " > " : " < ";
+            return "(" + arg(0) + cmp + arg(1) + " ? " + arg(0) + " : " + arg(1) + ")";
           })
           .Case([&](arith::CmpFOp c) -> std::optional<std::string> {
             using P = arith::CmpFPredicate;
@@ -255,6 +334,10 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
               return bin("==");
             case P::UNE:
               return bin("!=");
+            case P::UNO:
+              return "(" + arg(0) + " != " + arg(0) + " || " + arg(1) + " != " + arg(1) + ")";
+            case P::ORD:
+              return "(" + arg(0) + " == " + arg(0) + " && " + arg(1) + " == " + arg(1) + ")";
             default:
               return std::nullopt;
             }
@@ -293,29 +376,34 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
             std::string ct = scalarCType(c.getType());
             if (ct.empty())
               return std::nullopt;
-            std::string v = "static_cast<" + ct + ">(" + arg(0) + ")";
-            // Narrowing to a 16-bit float rounds to its precision (storage round trip).
-            if (c.getType().isF16() || c.getType().isBF16())
-              return loadExpr(c.getType(), storeExpr(c.getType(), v));
-            return v;
+            Type to = c.getType();
+            // Float8 encoders take the source value itself (a double stays exact).
+            if (!float8Name(to).empty() && isa<FloatType>(c.getIn().getType()))
+              return roundTo(to, arg(0));
+            std::string v =
+                "static_cast<" + (float8Name(to).empty() ? ct : "double") + ">(" + arg(0) + ")";
+            return roundTo(to, v);
           })
           .Case<arith::UIToFPOp, arith::ExtUIOp>([&](auto c) -> std::optional<std::string> {
             std::string ct = scalarCType(c.getType());
             if (ct.empty())
               return std::nullopt;
-            std::string v = "static_cast<" + ct + ">(" + uarg(0) + ")";
-            if (c.getType().isF16() || c.getType().isBF16())
-              return loadExpr(c.getType(), storeExpr(c.getType(), v));
-            return v;
+            Type to = c.getType();
+            return roundTo(to, "static_cast<" + (float8Name(to).empty() ? ct : "double") + ">(" +
+                                   uarg(0) + ")");
           })
           .Case([&](arith::FPToUIOp c) -> std::optional<std::string> {
             std::string ct = cTypeOf(c.getType());
             if (ct.empty() || c.getType().isInteger(1))
               return std::nullopt;
-            return "static_cast<" + ct + ">(static_cast<uint" +
-                   std::to_string(c.getType().getIntOrFloatBitWidth()) + "_t>(" + arg(0) + "))";
+            unsigned w = std::max(8u, c.getType().getIntOrFloatBitWidth());
+            return "static_cast<" + ct + ">(static_cast<uint" + std::to_string(w) + "_t>(" +
+                   arg(0) + "))";
           })
-          .Case([&](math::ExpOp) { return call("exp"); })
+          .Case([&](math::ExpOp) {
+            // CPU float: mc_gemm::expf (mc_gemm.h) vectorizes inside loops; std::exp does not.
+            return target == Target::Cpu && !isF64 ? "mc_gemm::expf(" + arg(0) + ")" : call("exp");
+          })
           .Case([&](math::LogOp) { return call("log"); })
           .Case([&](math::TanhOp) { return call("tanh"); })
           .Case([&](math::SqrtOp) { return call("sqrt"); })
@@ -324,12 +412,23 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case([&](math::ErfOp) { return call("erf"); })
           .Case([&](math::SinOp) { return call("sin"); })
           .Case([&](math::CosOp) { return call("cos"); })
+          .Case([&](math::TanOp) { return call("tan"); })
+          .Case([&](math::AcosOp) { return call("acos"); })
+          .Case([&](math::AsinOp) { return call("asin"); })
+          .Case([&](math::AtanOp) { return call("atan"); })
+          .Case([&](math::CoshOp) { return call("cosh"); })
+          .Case([&](math::SinhOp) { return call("sinh"); })
+          .Case([&](math::AcoshOp) { return call("acosh"); })
+          .Case([&](math::AsinhOp) { return call("asinh"); })
+          .Case([&](math::AtanhOp) { return call("atanh"); })
+          .Case([&](math::TruncOp) { return call("trunc"); })
           .Case([&](math::AbsFOp) { return call("fabs"); })
           .Case([&](math::AbsIOp) {
             return "(" + arg(0) + " < 0 ? -" + arg(0) + " : " + arg(0) + ")";
           })
           .Case([&](math::RoundEvenOp) { return call("nearbyint"); })
           .Case([&](math::PowFOp) { return m + "pow(" + arg(0) + ", " + arg(1) + ")"; })
+          .Case([&](math::CopySignOp) { return m + "copysign(" + arg(0) + ", " + arg(1) + ")"; })
           .Default([](Operation *) -> std::optional<std::string> { return std::nullopt; });
   if (!expr)
     return op.emitError("the ") << (target == Target::Cpu ? "C++" : "CUDA")
@@ -337,6 +436,9 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
   std::string ct = scalarCType(op.getResult(0).getType());
   if (ct.empty())
     return op.emitError("unsupported scalar type ") << op.getResult(0).getType();
+  // 4- and 2-bit results wrap to their width (kept sign-extended).
+  if (unsigned w = narrowIntWidth(op.getResult(0).getType()))
+    expr = "mc_sextn(" + *expr + ", " + std::to_string(w) + ")";
   std::string name = "v" + std::to_string(tmpCounter++);
   os << "const " << ct << " " << name << " = " << *expr << ";\n";
   names[op.getResult(0)] = name;
@@ -414,14 +516,17 @@ static SmallVector<int64_t> batchStrides(MemRefType t, ArrayRef<int64_t> outBatc
 }
 
 LogicalResult KernelEmitter::emitGemm(Operation *op, EmittedKernel &k) {
+  if (target == Target::Cpu)
+    return emitCpuGemm(op, k);
   auto gemm = cast<kernel::GemmOp>(op);
+  if (gemm.getBIm2col()) // set by modelc-fuse-im2col, which runs for the CPU only
+    return op->emitError("a GEMM with an implicit im2col B has only a CPU form");
   auto at = bufType(gemm.getA()), bt = bufType(gemm.getB()), ot = bufType(gemm.getOut());
   int64_t m = gemm.getM(), n = gemm.getN(), kk = gemm.getK();
   bool ta = gemm.getTransA(), tb = gemm.getTransB();
   ArrayRef<int64_t> outShape = ot.getShape();
   ArrayRef<int64_t> outBatch = outShape.drop_back(2);
   SmallVector<int64_t> as = batchStrides(at, outBatch), bs = batchStrides(bt, outBatch);
-  int64_t batches = ot.getNumElements() / (m * n);
   k.args = {gemm.getA(), gemm.getB(), gemm.getOut()};
   llvm::append_range(k.args, gemm.getEpilogueInputs());
   float alpha = gemm.getAlpha().convertToFloat();
@@ -459,48 +564,12 @@ LogicalResult KernelEmitter::emitGemm(Operation *op, EmittedKernel &k) {
     return success();
   }
 
-  // CPU: the iteration space is the output rows of all batch entries. Each row is an i-p-j
-  // loop nest over a zeroed row (unit-stride, vectorizable inner loop), or i-j-p dot products
-  // when B is transposed, followed by the epilogue while the row is in cache.
-  k.iterations = batches * m;
-  k.costPerIteration = n * kk;
-  emitSignature(k, op);
-  os << "for (int64_t row = begin; row < end; ++row) {\n";
-  os.indent();
-  os << "[[maybe_unused]] const int64_t bi = row / " << m << ";\nconst int64_t i = row % " << m
-     << ";\n";
-  emitDecompose("bi", outBatch, "o");
-  os << "const float *a = p0 + (" << batchOffset(as) << ");\n";
-  os << "const float *b = p1 + (" << batchOffset(bs) << ");\n";
-  os << "float *crow = p2 + row * " << n << ";\n";
-  if (tb) {
-    os << "for (int64_t j = 0; j < " << n << "; ++j) {\n  float acc = 0.0f;\n"
-       << "  for (int64_t p = 0; p < " << kk << "; ++p)\n    acc += a[" << aIdx << "] * b[" << bIdx
-       << "];\n  crow[j] = acc" << alphaMul << ";\n}\n";
-  } else {
-    os << "for (int64_t j = 0; j < " << n << "; ++j)\n  crow[j] = 0.0f;\n"
-       << "for (int64_t p = 0; p < " << kk << "; ++p) {\n  const float av = a[" << aIdx << "]"
-       << alphaMul << ";\n  const float *brow = b + p * " << n << ";\n"
-       << "  for (int64_t j = 0; j < " << n << "; ++j)\n    crow[j] += av * brow[j];\n}\n";
-  }
-  if (!gemm.getEpilogue().empty()) {
-    os << "for (int64_t j = 0; j < " << n << "; ++j) {\n";
-    os.indent();
-    os << "const int64_t idx = row * " << n << " + j;\n";
-    emitDecompose("idx", outShape, "o");
-    auto v = emitEpilogue(gemm.getEpilogue(), gemm.getEpilogueInputs(), 3, outShape, "crow[j]");
-    if (failed(v))
-      return failure();
-    os << "crow[j] = " << *v << ";\n";
-    os.unindent();
-    os << "}\n";
-  }
-  os.unindent();
-  os << "}\n";
-  return success();
+  llvm_unreachable("the CPU form is emitCpuGemm (CpuGemmEmitter.cpp)");
 }
 
 LogicalResult KernelEmitter::emitConv(Operation *op, EmittedKernel &k) {
+  if (target == Target::Cpu && cpuDepthwiseApplies(op))
+    return emitCpuDepthwiseConv(op, k);
   auto conv = cast<kernel::ConvOp>(op);
   auto xt = bufType(conv.getInput()), wt = bufType(conv.getWeight()), ot = bufType(conv.getOut());
   int64_t spatial = xt.getRank() - 2;
@@ -561,6 +630,8 @@ LogicalResult KernelEmitter::emitConv(Operation *op, EmittedKernel &k) {
 }
 
 LogicalResult KernelEmitter::emitIm2Col(Operation *op, EmittedKernel &k) {
+  if (target == Target::Cpu)
+    return emitCpuIm2Col(op, k);
   auto im = cast<kernel::Im2ColOp>(op);
   auto xt = bufType(im.getInput()), ot = bufType(im.getOut());
   int64_t groups = ot.getDimSize(1), cg = xt.getDimSize(1) / groups;
@@ -588,6 +659,8 @@ LogicalResult KernelEmitter::emitIm2Col(Operation *op, EmittedKernel &k) {
 }
 
 LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
+  if (target == Target::Cpu && cpuPoolApplies(op))
+    return emitCpuPool(op, k);
   auto pool = cast<kernel::PoolOp>(op);
   auto xt = bufType(pool.getInput()), ot = bufType(pool.getOut());
   int64_t spatial = xt.getRank() - 2;
@@ -600,7 +673,8 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
   int64_t inSpatial = 1;
   for (int64_t d = 0; d < spatial; ++d)
     inSpatial *= xt.getDimSize(d + 2);
-  std::string ct = cTypeOf(xt.getElementType());
+  // 16-bit floats are stored as bits and pooled in float (sct).
+  std::string ct = cTypeOf(xt.getElementType()), sct = scalarCType(xt.getElementType());
   bool isFloat = isa<FloatType>(xt.getElementType());
   os << "const " << ct << " *x = p0 + (o0 * " << xt.getDimSize(1) << " + o1) * " << inSpatial
      << ";\n";
@@ -613,7 +687,7 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
             : "(-" + std::to_string((uint64_t(1) << (it.getWidth() - 1)) - 1) + "LL - 1)";
     os << ct << " acc = static_cast<" << ct << ">" << lowest << ";\n";
   } else
-    os << ct << " acc = " << (isMax ? "-INFINITY" : "0.0f") << ";\n";
+    os << sct << " acc = " << (isMax ? "-INFINITY" : "0.0f") << ";\n";
   os << "int64_t count = 0;\n";
   if (!isMax && pool.getCountIncludePad()) {
     // Padded positions count, but not window parts past the padded extent (ceil_mode).
@@ -638,9 +712,9 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
   std::string xIdx = "x0";
   for (int64_t d = 1; d < spatial; ++d)
     xIdx = "(" + xIdx + ") * " + std::to_string(xt.getDimSize(d + 2)) + " + x" + std::to_string(d);
-  os << "const " << ct << " v = x[" << xIdx << "];\n";
-  if (isMax)
-    os << "acc = (v > acc || v != v) ? v : acc;\n";
+  os << "const " << sct << " v = " << loadExpr(xt.getElementType(), "x[" + xIdx + "]") << ";\n";
+  if (isMax) // NaN propagates; integers have none (and `v != v` would draw a warning)
+    os << (isFloat ? "acc = (v > acc || v != v) ? v : acc;\n" : "acc = v > acc ? v : acc;\n");
   else
     os << "acc += v;\n";
   os << "++count;\n";
@@ -648,43 +722,13 @@ LogicalResult KernelEmitter::emitPool(Operation *op, EmittedKernel &k) {
     os.unindent();
     os << "}\n";
   }
+  Type et = xt.getElementType();
   if (isMax)
-    os << "p1[idx] = acc;\n";
+    os << "p1[idx] = " << storeExpr(et, "acc") << ";\n";
   else if (pool.getCountIncludePad())
-    os << "p1[idx] = acc / (float)padded;\n";
+    os << "p1[idx] = " << storeExpr(et, "acc / (" + sct + ")padded") << ";\n";
   else
-    os << "p1[idx] = count ? acc / (float)count : 0.0f;\n";
-  closeFlatLoop();
-  return success();
-}
-
-LogicalResult KernelEmitter::emitSoftmax(Operation *op, EmittedKernel &k) {
-  auto sm = cast<kernel::SoftmaxOp>(op);
-  auto t = bufType(sm.getInput());
-  int64_t axis = sm.getAxis(), outer = 1, inner = 1, len = t.getRank() ? t.getDimSize(axis) : 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= t.getDimSize(d);
-  for (int64_t d = axis + 1; d < t.getRank(); ++d)
-    inner *= t.getDimSize(d);
-  k.args = {sm.getInput(), sm.getOut()};
-  k.iterations = outer * inner;
-  emitSignature(k, op);
-  std::string m = target == Target::Cpu ? "std::" : "";
-  openFlatLoop(k.iterations);
-  os << "const int64_t base = (idx / " << inner << ") * " << len * inner << " + idx % " << inner
-     << ";\n";
-  os << "float mx = -INFINITY;\n";
-  os << "for (int64_t a = 0; a < " << len << "; ++a) { const float v = p0[base + a * " << inner
-     << "]; mx = v > mx ? v : mx; }\n";
-  os << "float sum = 0.0f;\n";
-  os << "for (int64_t a = 0; a < " << len << "; ++a) sum += " << m << "exp(p0[base + a * " << inner
-     << "] - mx);\n";
-  if (sm.getLog())
-    os << "const float ls = " << m << "log(sum);\nfor (int64_t a = 0; a < " << len
-       << "; ++a) p1[base + a * " << inner << "] = p0[base + a * " << inner << "] - mx - ls;\n";
-  else
-    os << "for (int64_t a = 0; a < " << len << "; ++a) p1[base + a * " << inner << "] = " << m
-       << "exp(p0[base + a * " << inner << "] - mx) / sum;\n";
+    os << "p1[idx] = " << storeExpr(et, "count ? acc / (" + sct + ")count : 0") << ";\n";
   closeFlatLoop();
   return success();
 }
@@ -710,6 +754,8 @@ LogicalResult KernelEmitter::emitTranspose(Operation *op, EmittedKernel &k) {
 }
 
 LogicalResult KernelEmitter::emitConcat(Operation *op, EmittedKernel &k) {
+  if (target == Target::Cpu)
+    return emitCpuConcat(op, k);
   auto cc = cast<kernel::ConcatOp>(op);
   auto ot = bufType(cc.getOut());
   int64_t axis = cc.getAxis(), inner = 1;
@@ -793,15 +839,24 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
     if (cTypeOf(bufType(v).getElementType()).empty())
       return op->emitError("element type ")
              << bufType(v).getElementType() << " is not supported by the emitter yet";
-  // Compute kernels are written for float32 so far; data movement handles every type.
-  auto pool = dyn_cast<kernel::PoolOp>(op);
-  if (!isa<kernel::ElementwiseOp, kernel::CopyOp, kernel::TransposeOp, kernel::ConcatOp,
-           kernel::GatherOp>(op) &&
-      !(pool && pool.getKind() == "max"))
-    for (Value v : op->getOperands())
-      if (!bufType(v).getElementType().isF32())
-        return op->emitError("'") << op->getName() << "' on " << bufType(v).getElementType()
-                                  << " is not supported yet (float32 only)";
+  // GEMM and conv are written for float32 so far; pooling and data movement handle every type.
+  // Epilogue operands are loaded with their own types (the QDQ epilogues of quantized models
+  // read uint8/int8 zero points), so only the operands of the contraction itself must be f32.
+  SmallVector<Value> floatOnly;
+  if (auto gemm = dyn_cast<kernel::GemmOp>(op)) {
+    floatOnly = {gemm.getA(), gemm.getB(), gemm.getOut()};
+  } else if (auto conv = dyn_cast<kernel::ConvOp>(op)) {
+    floatOnly = {conv.getInput(), conv.getWeight(), conv.getOut()};
+    if (conv.getBias())
+      floatOnly.push_back(conv.getBias());
+  } else if (!isa<kernel::ElementwiseOp, kernel::CopyOp, kernel::TransposeOp, kernel::ConcatOp,
+                  kernel::GatherOp, kernel::CallOp, kernel::ReduceOp, kernel::PoolOp>(op)) {
+    floatOnly.assign(op->getOperands().begin(), op->getOperands().end());
+  }
+  for (Value v : floatOnly)
+    if (!bufType(v).getElementType().isF32())
+      return op->emitError("'") << op->getName() << "' on " << bufType(v).getElementType()
+                                << " is not supported yet (float32 only)";
   LogicalResult result =
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
           .Case([&](kernel::ElementwiseOp) { return emitElementwise(op, k); })
@@ -809,11 +864,12 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
           .Case([&](kernel::ConvOp) { return emitConv(op, k); })
           .Case([&](kernel::Im2ColOp) { return emitIm2Col(op, k); })
           .Case([&](kernel::PoolOp) { return emitPool(op, k); })
-          .Case([&](kernel::SoftmaxOp) { return emitSoftmax(op, k); })
           .Case([&](kernel::TransposeOp) { return emitTranspose(op, k); })
           .Case([&](kernel::ConcatOp) { return emitConcat(op, k); })
           .Case([&](kernel::GatherOp) { return emitGather(op, k); })
           .Case([&](kernel::CopyOp) { return emitCopy(op, k); })
+          .Case([&](kernel::CallOp) { return emitCall(op, k); })
+          .Case([&](kernel::ReduceOp) { return emitReduce(op, k); })
           .Default([&](Operation *) { return op->emitError("no emitter for ") << op->getName(); });
   if (failed(result))
     return failure();
@@ -821,55 +877,3 @@ FailureOr<EmittedKernel> KernelEmitter::emit(Operation *op, int index) {
   os << "}\n\n";
   return k;
 }
-
-const char *const modelc::kScalarHelpers =
-    R"(// 16-bit floats are stored as bit patterns and computed in float (round to nearest even).
-#ifdef __CUDACC__
-#define MC_HD __host__ __device__ inline
-#else
-#define MC_HD inline
-#endif
-MC_HD float mc_bits2f(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
-MC_HD uint32_t mc_f2bits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
-MC_HD float mc_h2f(uint16_t h) {
-  const uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu;
-  if (exp == 0x1fu)
-    return mc_bits2f(sign | 0x7f800000u | (mant << 13));
-  if (exp == 0) {
-    const float f = (float)mant * 5.9604644775390625e-08f;
-    return sign ? -f : f;
-  }
-  return mc_bits2f(sign | ((exp + 112u) << 23) | (mant << 13));
-}
-MC_HD uint16_t mc_f2h(float f) {
-  const uint32_t x = mc_f2bits(f), sign = (x >> 16) & 0x8000u, a = x & 0x7fffffffu;
-  if (a > 0x7f800000u)
-    return (uint16_t)(sign | 0x7e00u);
-  if (a >= 0x477ff000u)
-    return (uint16_t)(sign | 0x7c00u);
-  if (a < 0x38800000u) {
-    const int shift = 126 - (int)(a >> 23);
-    if (shift > 24)
-      return (uint16_t)sign;
-    const uint32_t m = (a & 0x7fffffu) | 0x800000u, half = 1u << (shift - 1);
-    uint32_t q = m >> shift;
-    const uint32_t rem = m & ((1u << shift) - 1u);
-    if (rem > half || (rem == half && (q & 1u)))
-      ++q;
-    return (uint16_t)(sign | q);
-  }
-  uint32_t h = (a >> 13) - (112u << 10);
-  const uint32_t rem = a & 0x1fffu;
-  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u)))
-    ++h;
-  return (uint16_t)(sign | h);
-}
-MC_HD float mc_bf2f(uint16_t b) { return mc_bits2f((uint32_t)b << 16); }
-MC_HD uint16_t mc_f2bf(float f) {
-  const uint32_t x = mc_f2bits(f);
-  if ((x & 0x7fffffffu) > 0x7f800000u)
-    return (uint16_t)((x >> 16) | 0x40u);
-  return (uint16_t)((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
-}
-
-)";

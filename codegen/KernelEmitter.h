@@ -2,8 +2,8 @@
 //
 // Generates one function per kernel op for either target. Most kernels are written as a
 // body over one flat index of their iteration space; the CPU wraps that body in a loop,
-// CUDA in a grid-stride loop of a __global__ function. GEMM and Softmax have CPU-specific
-// loop nests. Scalar arith/math bodies print as C expressions through a naming table.
+// CUDA in a grid-stride loop of a __global__ function. GEMM has a CPU-specific loop nest. Scalar
+// arith/math bodies print as C expressions through a naming table.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,9 +30,9 @@ std::string scalarCType(mlir::Type elementType);
 /// Reads / writes an element of a buffer of `elementType` as its scalar C type.
 std::string loadExpr(mlir::Type elementType, const std::string &ref);
 std::string storeExpr(mlir::Type elementType, const std::string &value);
-
-/// Inline helpers every generated source defines (16-bit float conversions).
-extern const char *const kScalarHelpers;
+/// Element tag of `elementType` in runtime_min's kernel library (mc_kernels.h): the C type,
+/// or mc::f16 / mc::bf16 for 16-bit floats; "" if unsupported.
+std::string elementTag(mlir::Type elementType);
 
 /// One emitted kernel: its function name and the buffers passed to it, in order.
 struct EmittedKernel {
@@ -41,7 +41,18 @@ struct EmittedKernel {
   int64_t iterations = 0;       ///< Size of the flat iteration space.
   int64_t costPerIteration = 1; ///< Rough work per iteration (decides multithreading).
   bool canFail = false;         ///< May report an out-of-range index.
+  /// CPU: the kernel runs as mc_gemm parts (runtime_min/mc_gemm.h): mc_parallel_for hands it
+  /// part indices, one per thread, and its args carry mc_gemm::Parts (count and scratch).
+  bool partitioned = false;
+  /// CPU, partitioned: C++ constant expression of the scratch floats one part needs.
+  std::string scratchFloats;
 };
+
+/// Whether the CPU emitter runs `op` with the direct depthwise kernel of mc_gemm.h (a 2-d
+/// kernel.conv with one input channel per group).
+bool cpuDepthwiseApplies(mlir::Operation *op);
+/// Whether the CPU emitter runs `op` with mc_gemm::pool2d (a 2-d float32 kernel.pool).
+bool cpuPoolApplies(mlir::Operation *op);
 
 /// Emits kernel functions for ops of one function, in order.
 class KernelEmitter {
@@ -58,7 +69,9 @@ private:
   int tmpCounter = 0;
 
   std::string paramName(unsigned i) { return "p" + std::to_string(i); }
-  void emitSignature(const EmittedKernel &k, mlir::Operation *op);
+  /// Prints the kernel's comment, then `preamble` (namespace-scope declarations), then its
+  /// argument struct and function header.
+  void emitSignature(const EmittedKernel &k, mlir::Operation *op, llvm::StringRef preamble = "");
   void openFlatLoop(int64_t n);
   void closeFlatLoop();
   /// Emits `const int64_t <prefix>d = ...` for each dimension of `shape` from `idx`.
@@ -81,11 +94,27 @@ private:
   mlir::LogicalResult emitConv(mlir::Operation *op, EmittedKernel &k);
   mlir::LogicalResult emitIm2Col(mlir::Operation *op, EmittedKernel &k);
   mlir::LogicalResult emitPool(mlir::Operation *op, EmittedKernel &k);
-  mlir::LogicalResult emitSoftmax(mlir::Operation *op, EmittedKernel &k);
   mlir::LogicalResult emitTranspose(mlir::Operation *op, EmittedKernel &k);
   mlir::LogicalResult emitConcat(mlir::Operation *op, EmittedKernel &k);
   mlir::LogicalResult emitGather(mlir::Operation *op, EmittedKernel &k);
   mlir::LogicalResult emitCopy(mlir::Operation *op, EmittedKernel &k);
+  /// kernel.call: a task loop calling a runtime_min library kernel (CallEmitter.cpp).
+  mlir::LogicalResult emitCall(mlir::Operation *op, EmittedKernel &k);
+  /// kernel.reduce: one task per output element over the reduced axes (ReductionEmitter.cpp).
+  mlir::LogicalResult emitReduce(mlir::Operation *op, EmittedKernel &k);
+
+  // CPU GEMM, depthwise convolution and im2col through mc_gemm.h (CpuGemmEmitter.cpp).
+  mlir::LogicalResult emitCpuGemm(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitCpuDepthwiseConv(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitCpuIm2Col(mlir::Operation *op, EmittedKernel &k);
+  // CPU pooling and concatenation (CpuPoolConcatEmitter.cpp).
+  mlir::LogicalResult emitCpuPool(mlir::Operation *op, EmittedKernel &k);
+  mlir::LogicalResult emitCpuConcat(mlir::Operation *op, EmittedKernel &k);
+  /// A local `struct Epilogue` applying `region` to runs of outputs (see mc_gemm.h): output
+  /// index o[rank-2] is `row`, o[rank-1] `col0 + j`; `decomposeOuter` defines the others.
+  mlir::LogicalResult emitEpilogueFunctor(mlir::Region &region, mlir::ValueRange inputs,
+                                          unsigned firstParam, llvm::ArrayRef<int64_t> outShape,
+                                          llvm::StringRef decomposeOuter);
 };
 
 /// A human-readable description of an op's location: the ONNX node name(s).

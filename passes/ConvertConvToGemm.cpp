@@ -90,7 +90,7 @@ LogicalResult convert(kernel::ConvOp conv, int64_t minK, int64_t minM) {
   if (conv.getBias() || !conv.getEpilogue().empty()) {
     SmallVector<Type> argTypes(1 + epilogueInputs.size(), et);
     for (auto [i, v] : llvm::enumerate(epilogueInputs))
-      argTypes[i + 1] = cast<MemRefType>(v.getType()).getElementType();
+      argTypes[i + 1] = scalarTypeOf(cast<MemRefType>(v.getType()).getElementType());
     Region *old = conv.getEpilogue().empty() ? nullptr : &conv.getEpilogue();
     bool hasBias = conv.getBias() != nullptr;
     buildScalarRegion(b, loc, gemm.getEpilogue(), argTypes,

@@ -47,16 +47,17 @@ std::optional<FusionSite> getSite(Operation *op) {
 bool readyBefore(ValueRange values, Operation *point) {
   for (Value v : values) {
     Value root = getRootBuffer(v);
-    for (Operation *user : root.getUsers()) {
-      if (getWrittenBuffer(user) && getRootBuffer(getWrittenBuffer(user)) == root &&
-          !user->isBeforeInBlock(point))
+    auto writes = [&](Operation *user, Value buffer) {
+      return llvm::is_contained(getWrittenBuffers(user), buffer) && !user->isBeforeInBlock(point);
+    };
+    for (Operation *user : root.getUsers())
+      if (writes(user, root))
         return false;
-      // Writes through views of the root count too.
-    }
+    // Writes through views of the root count too.
     for (Operation *user : root.getUsers())
       if (auto view = dyn_cast<kernel::ViewOp>(user))
         for (Operation *viewUser : view.getResult().getUsers())
-          if (getWrittenBuffer(viewUser) == view.getResult() && !viewUser->isBeforeInBlock(point))
+          if (writes(viewUser, view.getResult()))
             return false;
   }
   return true;
@@ -83,6 +84,10 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
     }
     if (!ok || !producer || producer->getBlock() != consumer->getBlock())
       continue;
+    // A GEMM or conv writes its own element type: its epilogue may not change it.
+    Type producedType = cast<MemRefType>(in.getType()).getElementType();
+    if (!isa<kernel::ElementwiseOp>(producer) && outType.getElementType() != producedType)
+      continue;
     // Other consumer inputs and the consumer's output must be usable at the producer.
     SmallVector<Value> extra;
     for (Value v : consumer.getInputs())
@@ -90,27 +95,35 @@ bool fuseOne(kernel::ElementwiseOp consumer) {
         extra.push_back(v);
     if (!readyBefore(extra, producer))
       continue;
-    // The consumer's output buffer must exist where the producer runs: allocs and views
-    // have no inputs besides their source, so they can move up.
-    Value out = consumer.getOut();
+    // The extra inputs and the consumer's output buffer must exist where the producer runs:
+    // allocs, weights and views have no inputs besides their source, so they can move up.
+    // Anything else defined after the producer blocks the fusion.
     SmallVector<Operation *> chain;
-    for (Value v = out; Operation *def = v.getDefiningOp();) {
-      chain.push_back(def);
-      auto view = dyn_cast<kernel::ViewOp>(def);
-      if (!view)
-        break;
-      v = view.getSource();
-    }
-    if (!llvm::all_of(chain, [](Operation *op) {
-          return isa<kernel::AllocOp, kernel::ViewOp, kernel::WeightOp>(op);
-        }))
+    auto collect = [&](Value v) {
+      for (Operation *def = v.getDefiningOp(); def; def = v.getDefiningOp()) {
+        if (def->getBlock() != producer->getBlock() || def->isBeforeInBlock(producer))
+          return true;
+        if (!isa<kernel::AllocOp, kernel::ViewOp, kernel::WeightOp>(def))
+          return false;
+        chain.push_back(def);
+        auto view = dyn_cast<kernel::ViewOp>(def);
+        if (!view)
+          return true;
+        v = view.getSource();
+      }
+      return true;
+    };
+    Value out = consumer.getOut();
+    if (!collect(out) || !llvm::all_of(extra, collect))
       continue;
-    for (Operation *def : llvm::reverse(chain))
-      if (def->getBlock() == producer->getBlock() && !def->isBeforeInBlock(producer))
-        def->moveBefore(producer);
+    // Sources before their views; each op moves once.
+    llvm::sort(chain, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    chain.erase(std::unique(chain.begin(), chain.end()), chain.end());
+    for (Operation *def : chain)
+      def->moveBefore(producer);
 
     FusionSite site = *getSite(producer);
-    Type accType = scalarTypeOf(outType.getElementType());
+    Type accType = scalarTypeOf(producedType); // a GEMM/conv accumulator
     // Build the merged body: [leading] + producer inputs + extra inputs.
     SmallVector<Type> argTypes;
     SmallVector<Location> argLocs;

@@ -16,8 +16,12 @@ namespace modelc {
 /// Follows `kernel.view` chains to the underlying buffer (an alloc, weight or argument).
 mlir::Value getRootBuffer(mlir::Value buffer);
 
-/// The buffer an op writes (its `out` operand), or null for ops that write nothing.
+/// The buffer an op writes (its `out` operand), or null for ops that write nothing or
+/// several buffers (see getWrittenBuffers).
 mlir::Value getWrittenBuffer(mlir::Operation *op);
+
+/// Every buffer an op writes, in operand order (empty for ops that write nothing).
+llvm::SmallVector<mlir::Value, 2> getWrittenBuffers(mlir::Operation *op);
 
 } // namespace modelc
 

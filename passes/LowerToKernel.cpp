@@ -57,9 +57,26 @@ void modelc::createElementwise(OpBuilder &b, Location loc, ValueRange inputs, Va
   buildScalarRegion(b, loc, op.getBody(), argTypes, body);
 }
 
+Operation *modelc::createLibraryCall(OpBuilder &b, Location loc, StringRef callee,
+                                     ValueRange inputs, ValueRange outs, ArrayRef<int64_t> params,
+                                     ArrayRef<double> fparams, int64_t tasks, int64_t cost) {
+  return b.create<kernel::CallOp>(loc, callee, inputs, outs, params, fparams, tasks, cost);
+}
+
+AxisSplit modelc::splitAtAxis(ArrayRef<int64_t> shape, int64_t axis) {
+  AxisSplit s;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    int64_t i = static_cast<int64_t>(d);
+    (i < axis ? s.outer : i == axis ? s.len : s.inner) *= size;
+  }
+  return s;
+}
+
 Type modelc::scalarTypeOf(Type t) {
   if (auto it = dyn_cast<IntegerType>(t); it && !it.isSignless())
     return IntegerType::get(t.getContext(), it.getWidth());
+  if (isa<graph::Float4E2M1FNType, graph::Float8E8M0FNUType>(t))
+    return IntegerType::get(t.getContext(), 8); // bit patterns
   return t;
 }
 
@@ -67,37 +84,6 @@ Value modelc::scalarConstant(OpBuilder &b, Location loc, Type type, double v) {
   if (auto ft = dyn_cast<FloatType>(type))
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(ft, v));
   return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, static_cast<int64_t>(v)));
-}
-
-Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type from, Type toElement) {
-  Type to = scalarTypeOf(toElement);
-  if (scalarTypeOf(from) == to)
-    return v;
-  auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
-  if (fromF && toF)
-    return fromF.getWidth() < toF.getWidth() ? b.create<arith::ExtFOp>(loc, to, v).getResult()
-                                             : b.create<arith::TruncFOp>(loc, to, v).getResult();
-  if (fromF) {
-    if (to.isInteger(1)) // bool: nonzero is true
-      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v,
-                                     scalarConstant(b, loc, v.getType(), 0));
-    return toElement.isUnsignedInteger() ? b.create<arith::FPToUIOp>(loc, to, v).getResult()
-                                         : b.create<arith::FPToSIOp>(loc, to, v).getResult();
-  }
-  bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
-  if (toF)
-    return fromUnsigned ? b.create<arith::UIToFPOp>(loc, to, v).getResult()
-                        : b.create<arith::SIToFPOp>(loc, to, v).getResult();
-  unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
-  if (to.isInteger(1))
-    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v,
-                                   scalarConstant(b, loc, v.getType(), 0));
-  if (fw < tw)
-    return fromUnsigned ? b.create<arith::ExtUIOp>(loc, to, v).getResult()
-                        : b.create<arith::ExtSIOp>(loc, to, v).getResult();
-  if (fw > tw)
-    return b.create<arith::TruncIOp>(loc, to, v);
-  return b.create<arith::BitcastOp>(loc, to, v);
 }
 
 namespace {
@@ -155,6 +141,10 @@ struct LowerToKernelPass : modelc::impl::LowerToKernelBase<LowerToKernelPass> {
     populateElementwisePatterns(converter, patterns);
     populateContractionPatterns(converter, patterns);
     populateDataMovementPatterns(converter, patterns);
+    populateReductionPatterns(converter, patterns);
+    populateNNPatterns(converter, patterns);
+    populateControlFlowPatterns(converter, patterns);
+    populateLinalgPatterns(converter, patterns);
     if (failed(applyFullConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();
 

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "passes/CpuTarget.h"
 
 #include <string>
 
@@ -28,10 +29,17 @@ namespace modelc {
 /// Options of the whole pipeline; the same struct backs modelc's flags and
 /// `modelc-opt --modelc-pipeline="..."`.
 struct PipelineOptions {
-  std::string target = "cpu";  ///< "cpu" or "cuda".
-  int optLevel = 2;            ///< 0 disables the optimization passes.
-  int64_t vectorBits = 512;    ///< CPU SIMD width used by the tiling pass.
+  std::string target = "cpu"; ///< "cpu" or "cuda".
+  int optLevel = 2;           ///< 0 disables the optimization passes.
+  /// The CPU the generated code is tuned for (tiling, weight packing); x86-64-v4 unless the
+  /// driver's --cpu says otherwise.
+  CpuTarget cpu = *lookupCpuTarget("x86-64-v4");
   bool stopAfterGraph = false; ///< Stop before lowering (modelc --emit=graph).
+  /// CPU: GEMMs gather convolution windows from the image (modelc-fuse-im2col) instead of
+  /// reading an im2col buffer (modelc --no-implicit-im2col turns it off).
+  bool implicitIm2col = true;
+  /// --dim NAME: check first that the model is separable along NAME (CheckSeparable).
+  std::string separableDim;
 };
 
 /// Builds modelc's pipeline: graph folding, lowering, kernel-level optimization, memory

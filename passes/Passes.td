@@ -34,6 +34,31 @@ def FoldBatchNorm : Pass<"modelc-fold-batch-norm", "mlir::ModuleOp"> {
   let dependentDialects = ["::modelc::graph::GraphDialect"];
 }
 
+def CheckSeparable : Pass<"modelc-check-separable", "mlir::ModuleOp"> {
+  let summary = "Checks that the model is separable along a dynamic dimension (--dim)";
+  let description = [{
+    `modelc --dim NAME=MIN:MAX` compiles the model once per chunk size and runs a batch of
+    N as chunks, which is only correct when every output element at index n of dimension
+    NAME depends on index n of the inputs alone. This pass proves that structurally: the
+    importer tags each input that has the symbolic dimension with `graph.dims = {NAME =
+    axis}`; the pass propagates "the axis carrying NAME" through every op with a rule per op
+    kind (elementwise with broadcasting, Conv/Pool/BatchNorm/norms on axis 0, Gemm/MatMul
+    rows and batch dimensions, Reshape keeping the axis, Transpose, reductions, Softmax,
+    Concat, Slice, Pad, Gather not over it) and fails on the first op that mixes elements
+    along it, or that it does not know. An operand independent of NAME may span its axis only
+    with size 1 or as a constant whose slices along it are all equal (a folded Expand). Inputs and outputs must carry NAME at dimension 0
+    (the bundle offsets pointers along it). Results that carry it get `graph.dims` too.
+
+    Before: `func.func @main(%x: tensor<4x3xf32> {graph.dims = {N = 0 : i64}}) -> tensor<4x3xf32>`
+    with `graph.relu`. After: the result is tagged `{graph.dims = {N = 0 : i64}}`; with
+    `graph.softmax {axis = 0}` instead, an error naming the node.
+  }];
+  let options = [
+    Option<"dim", "dim", "std::string", "\"\"", "The dimension name (an ONNX dim_param)">,
+  ];
+  let dependentDialects = ["::modelc::graph::GraphDialect"];
+}
+
 def LowerToKernel : Pass<"modelc-lower-to-kernel", "mlir::ModuleOp"> {
   let summary = "Lowers graph ops on tensors to kernel ops on buffers";
   let description = [{
@@ -92,7 +117,7 @@ def TileGemm : Pass<"modelc-tile-gemm", "mlir::ModuleOp"> {
     target's vector width and register count (mr rows x nr = k vectors of accumulators,
     leaving registers for the A broadcast and B loads); kc keeps a kc x nr B panel in L1,
     mc keeps an mc x kc A block in L2, nc keeps a kc x nc B block in L3; all clamped to the
-    problem size.
+    problem size. modelc's `--cpu` fills in the target description (passes/CpuTarget.h).
 
     Before: `kernel.gemm ...` After: `kernel.gemm ... {tile = array<i64: 96, 256, 1024, 6, 32>}`
   }];
@@ -104,6 +129,47 @@ def TileGemm : Pass<"modelc-tile-gemm", "mlir::ModuleOp"> {
     Option<"l2Bytes", "l2-bytes", "int64_t", "1048576", "L2 cache size">,
     Option<"l3Bytes", "l3-bytes", "int64_t", "16777216", "L3 cache size (per core share)">,
   ];
+  let dependentDialects = ["::modelc::kernel::KernelDialect"];
+}
+
+def PackGemmWeights : Pass<"modelc-pack-gemm-weights", "mlir::ModuleOp"> {
+  let summary = "Stores constant GEMM operands in the CPU micro-kernel's panel layout";
+  let description = [{
+    A tiled `kernel.gemm` (CPU) whose A or B operand is a `kernel.weight` (through views) gets
+    that operand rewritten at compile time into the layout the packing step of the CPU GEMM
+    would otherwise build on every run: full-depth panels of `mr` rows of op(A) or `nr` columns
+    of op(B), zero-padded (see `kernel.gemm`). The GEMM then reads the new weight directly,
+    marked `packed_a` / `packed_b`, and its transposition flag is cleared (packing absorbs it).
+    The original weight stays only if something else still reads it. For convolutions lowered
+    to GEMM the weights are A; for Gemm/MatMul layers they are usually B.
+
+    Before:
+    `%w = kernel.weight dense_resource<fc.weight> : memref<10x64xf32>`
+    `kernel.gemm ins(%x, %w : memref<8x64xf32>, memref<10x64xf32>) ... {trans_b = true,
+     tile = array<i64: 6, 64, 16, 6, 16>}`
+    After:
+    `%p = kernel.weight dense_resource<fc.weight.packed> : memref<1x64x16xf32>`
+    `kernel.gemm ins(%x, %p : memref<8x64xf32>, memref<1x64x16xf32>) ... {packed_b = true,
+     tile = array<i64: 6, 64, 16, 6, 16>}`
+  }];
+  let dependentDialects = ["::modelc::kernel::KernelDialect"];
+}
+
+def FuseIm2col : Pass<"modelc-fuse-im2col", "mlir::ModuleOp"> {
+  let summary = "Lets CPU GEMMs read convolution windows straight from the image";
+  let description = [{
+    A `kernel.im2col` whose columns only feed the B operand of one (unpacked, untransposed)
+    `kernel.gemm` is removed: the GEMM takes the image as B, with `b_im2col` describing the
+    unfolding, and the CPU GEMM's packing step gathers each panel of columns from the image.
+    The column buffer (kh*kw times the image) is never written or read, and leaves the arena.
+
+    Before:
+    `kernel.im2col ins(%x : memref<1x64x56x56xf32>) outs(%col : memref<1x1x576x3136xf32>) {...}`
+    `kernel.gemm ins(%w, %col : memref<1x11x576x6xf32>, memref<1x1x576x3136xf32>) ...`
+    After:
+    `kernel.gemm ins(%w, %x : memref<1x11x576x6xf32>, memref<1x64x56x56xf32>) ...
+     {b_im2col = array<i64: 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1>, ...}`
+  }];
   let dependentDialects = ["::modelc::kernel::KernelDialect"];
 }
 

@@ -16,6 +16,12 @@ using namespace mlir;
 
 void modelc::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   bool optimize = options.optLevel > 0;
+  // 0. With --dim: prove that the model is separable along the dynamic dimension.
+  if (!options.separableDim.empty()) {
+    CheckSeparableOptions check;
+    check.dim = options.separableDim;
+    pm.addPass(createCheckSeparable(check));
+  }
   // 1. Graph level: fold constant subgraphs (shape arithmetic, weight transforms) and drop
   //    dead nodes. Shapes are already inferred by the importer.
   pm.addPass(createFoldConstants());
@@ -37,9 +43,20 @@ void modelc::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // 6. Pick GEMM tiles for the target.
   TileGemmOptions tile;
   tile.target = options.target;
-  tile.vectorBits = options.vectorBits;
+  tile.vectorBits = options.cpu.vectorBits;
+  tile.registers = options.cpu.registers;
+  tile.l1Bytes = options.cpu.l1Bytes;
+  tile.l2Bytes = options.cpu.l2Bytes;
+  tile.l3Bytes = options.cpu.l3Bytes;
   pm.addPass(createTileGemm(tile));
-  // 7. Place every buffer in one arena.
+  // 7. CPU: store constant GEMM operands in the micro-kernel's panel layout, and let GEMMs
+  //    gather convolution windows from the image instead of an im2col buffer.
+  if (optimize && options.target == "cpu") {
+    pm.addPass(createPackGemmWeights());
+    if (options.implicitIm2col)
+      pm.addPass(createFuseIm2col());
+  }
+  // 8. Place every buffer in one arena.
   pm.addPass(createPlanMemory());
 }
 
@@ -48,8 +65,15 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
   Option<std::string> target{*this, "target", llvm::cl::desc("cpu or cuda"), llvm::cl::init("cpu")};
   Option<int> optLevel{*this, "opt-level", llvm::cl::desc("0 disables optimizations"),
                        llvm::cl::init(2)};
-  Option<int64_t> vectorBits{*this, "vector-bits", llvm::cl::desc("CPU SIMD width"),
-                             llvm::cl::init(512)};
+  Option<std::string> cpu{*this, "cpu",
+                          llvm::cl::desc("CPU target: native, x86-64-v4, x86-64-v3 or generic"),
+                          llvm::cl::init("x86-64-v4")};
+  Option<bool> implicitIm2col{
+      *this, "implicit-im2col",
+      llvm::cl::desc("CPU: GEMMs read conv windows from the image (no im2col buffer)"),
+      llvm::cl::init(true)};
+  Option<std::string> dim{*this, "dim",
+                          llvm::cl::desc("Check separability along this dimension first")};
 };
 } // namespace
 
@@ -60,7 +84,13 @@ void modelc::registerPipeline() {
         PipelineOptions options;
         options.target = cl.target;
         options.optLevel = cl.optLevel;
-        options.vectorBits = cl.vectorBits;
+        options.implicitIm2col = cl.implicitIm2col;
+        options.separableDim = cl.dim;
+        if (std::optional<CpuTarget> cpu = lookupCpuTarget(cl.cpu))
+          options.cpu = *cpu;
+        else
+          llvm::errs() << "modelc-pipeline: unknown cpu '" << cl.cpu << "'; using "
+                       << options.cpu.name << "\n";
         buildPipeline(pm, options);
       });
 }

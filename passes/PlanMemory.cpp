@@ -89,7 +89,10 @@ void planFunction(func::FuncOp func) {
       auto outShape = cast<MemRefType>(alloc.getType()).getShape();
       for (Value in : ew.getInputs()) {
         auto src = getRootBuffer(in).getDefiningOp<kernel::AllocOp>();
+        // Equal element sizes: a wider output element would overwrite unread inputs.
         if (!src || !slotOf.count(src) || bufferBytes(src) != bufferBytes(alloc) ||
+            getElementByteSize(src.getType().getElementType()) !=
+                getElementByteSize(alloc.getType().getElementType()) ||
             range[src].second != start)
           continue;
         bool sameIndex = llvm::all_of(ew.getInputs(), [&](Value other) {

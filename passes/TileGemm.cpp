@@ -2,11 +2,13 @@
 //
 // CPU: BLIS-style blocking. The register tile holds mr x nr accumulators in
 // mr * (nr / lanes) vector registers; kc sizes a kc x nr panel of B to half of L1, mc an
-// mc x kc block of A to half of L2, nc a kc x nc block of B to half of L3.
+// mc x kc block of A to half of L2, nc a kc x nc block of B to half of L3 (or of L2 when B is
+// packed at run time and M fits one A block, so each B block is used only once).
 // CUDA: thread-block tile (mc x nc), k step kc, per-thread tile mr x nr.
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/KernelUtils.h"
 #include "passes/Passes.h"
 
 #include <algorithm>
@@ -40,10 +42,16 @@ struct TileGemmPass : modelc::impl::TileGemmBase<TileGemmPass> {
         int64_t nr = 2 * lanes;
         int64_t mr = std::clamp<int64_t>((registers - 4) / 2, 1, 14);
         int64_t kc = std::clamp<int64_t>(roundDown(l1Bytes / 2 / (nr * elemBytes), 8), 8, 512);
-        int64_t mc = roundDown(l2Bytes / 2 / (kc * elemBytes), mr);
+        kc = std::min(kc, roundUp(k, 8));
+        int64_t mc = std::min(roundDown(l2Bytes / 2 / (kc * elemBytes), mr), roundUp(m, mr));
         int64_t nc = roundDown(l3Bytes / 2 / (kc * elemBytes), nr);
-        tile = {std::min(mc, roundUp(m, mr)), std::min(kc, roundUp(k, 8)),
-                std::min(nc, roundUp(n, nr)), mr, nr};
+        // A B block packed at run time that only one A block uses (M <= mc) is read once:
+        // sized to half of L2 it stays there while the micro-kernels stream over it.
+        bool bIsWeight =
+            modelc::getRootBuffer(gemm.getB()).getDefiningOp<modelc::kernel::WeightOp>();
+        if (!bIsWeight && m <= mc)
+          nc = roundDown(l2Bytes / 2 / (kc * elemBytes), nr);
+        tile = {mc, kc, std::min(nc, roundUp(n, nr)), mr, nr};
       }
       gemm.setTileAttr(DenseI64ArrayAttr::get(gemm.getContext(), tile));
     });

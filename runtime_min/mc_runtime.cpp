@@ -6,6 +6,7 @@
 // conversions the runner needs. All of it is stateless and exception-free at the C boundary.
 #include "mc_internal.h"
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,16 @@ size_t mc_dtype_size(int32_t dtype) {
   case MC_DTYPE_UINT8:
   case MC_DTYPE_INT8:
   case MC_DTYPE_BOOL:
+  case MC_DTYPE_FLOAT8E4M3FN:
+  case MC_DTYPE_FLOAT8E4M3FNUZ:
+  case MC_DTYPE_FLOAT8E5M2:
+  case MC_DTYPE_FLOAT8E5M2FNUZ:
+  case MC_DTYPE_UINT4:
+  case MC_DTYPE_INT4:
+  case MC_DTYPE_FLOAT4E2M1:
+  case MC_DTYPE_FLOAT8E8M0:
+  case MC_DTYPE_UINT2:
+  case MC_DTYPE_INT2:
     return 1;
   case MC_DTYPE_UINT16:
   case MC_DTYPE_INT16:
@@ -95,6 +106,26 @@ const char *mc_dtype_name(int32_t dtype) {
     return "uint64";
   case MC_DTYPE_BFLOAT16:
     return "bfloat16";
+  case MC_DTYPE_FLOAT8E4M3FN:
+    return "float8e4m3fn";
+  case MC_DTYPE_FLOAT8E4M3FNUZ:
+    return "float8e4m3fnuz";
+  case MC_DTYPE_FLOAT8E5M2:
+    return "float8e5m2";
+  case MC_DTYPE_FLOAT8E5M2FNUZ:
+    return "float8e5m2fnuz";
+  case MC_DTYPE_UINT4:
+    return "uint4";
+  case MC_DTYPE_INT4:
+    return "int4";
+  case MC_DTYPE_FLOAT4E2M1:
+    return "float4e2m1";
+  case MC_DTYPE_FLOAT8E8M0:
+    return "float8e8m0";
+  case MC_DTYPE_UINT2:
+    return "uint2";
+  case MC_DTYPE_INT2:
+    return "int2";
   default:
     return "undefined";
   }
@@ -120,6 +151,11 @@ void *mc_aligned_alloc(uint64_t bytes) {
 void mc_aligned_free(void *ptr) {
   if (ptr)
     ::operator delete(ptr, kAlignment);
+}
+
+double mc_now_ms(void) {
+  using Clock = std::chrono::steady_clock;
+  return std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count();
 }
 
 mc_status mc_read_file_aligned(const char *path, uint64_t expected_bytes, void **data,

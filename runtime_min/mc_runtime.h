@@ -45,9 +45,20 @@ typedef enum mc_dtype {
   MC_DTYPE_UINT32 = 12,
   MC_DTYPE_UINT64 = 13,
   MC_DTYPE_BFLOAT16 = 16,
+  MC_DTYPE_FLOAT8E4M3FN = 17,   ///< Stored as bit patterns, one byte each.
+  MC_DTYPE_FLOAT8E4M3FNUZ = 18, ///< Bit patterns.
+  MC_DTYPE_FLOAT8E5M2 = 19,     ///< Bit patterns.
+  MC_DTYPE_FLOAT8E5M2FNUZ = 20, ///< Bit patterns.
+  MC_DTYPE_UINT4 = 21,          ///< One element per byte, in its low bits.
+  MC_DTYPE_INT4 = 22,           ///< One element per byte, in its low bits.
+  MC_DTYPE_FLOAT4E2M1 = 23,     ///< One element per byte, in its low bits.
+  MC_DTYPE_FLOAT8E8M0 = 24,     ///< Bit patterns.
+  MC_DTYPE_UINT2 = 25,          ///< One element per byte, in its low bits.
+  MC_DTYPE_INT2 = 26,           ///< One element per byte, in its low bits.
 } mc_dtype;
 
-/// Bytes per element of `dtype`; 0 for an unknown dtype.
+/// Bytes per element of `dtype` in memory (1 for the 4- and 2-bit types, which ONNX files
+/// pack); 0 for an unknown dtype.
 size_t mc_dtype_size(int32_t dtype);
 /// ONNX-style name of `dtype` ("float32", "int64", ...); "undefined" for an unknown one.
 const char *mc_dtype_name(int32_t dtype);
@@ -92,7 +103,42 @@ typedef struct mc_model_api {
   /// Optional (may be NULL): a human-readable message for the last failed call on handle,
   /// naming the ONNX node where the failure is tied to one.
   const char *(*last_error)(void *handle);
+  /// Optional (may be NULL): writes the shape of output `index` after the last run_host to
+  /// dims[outputs[index].rank]. For an output whose size depends on the input data (NonZero,
+  /// Unique, Compress, NonMaxSuppression), outputs[index].shape is an upper bound that sizes
+  /// its buffer; the actual extents come from here, and the buffer holds the values
+  /// row-major in its first elements. Other outputs report outputs[index].shape.
+  mc_status (*output_shape)(void *handle, int32_t index, int64_t *dims);
 } mc_model_api;
+
+/// Per-kernel timers of a bundle compiled with `modelc --profile`, exported as
+/// NAME_profile_api(). CPU kernels are timed with a monotonic clock around each launch, CUDA
+/// kernels with events on the stream (a profiled CUDA run() synchronizes its stream at the end).
+typedef struct mc_profile_api {
+  int32_t num_kernels;
+  const char *const *kernel_names; ///< Kernel functions in NAME.cpp/.cu, in launch order.
+  const char *const *kernel_ops;   ///< The kernel dialect op of each ("kernel.gemm", ...).
+  const char *const *kernel_nodes; ///< The ONNX node(s) each computes ("'conv1' + 'relu1'").
+  /// Copies the milliseconds accumulated per kernel since the last reset (num_kernels values)
+  /// and the number of runs they cover.
+  mc_status (*read)(void *handle, double *ms, int64_t *runs);
+  void (*reset)(void *handle);
+} mc_profile_api;
+
+/// The dynamic dimension of a bundle compiled with `modelc --dim NAME=MIN:MAX`, exported as
+/// NAME_dim_api(). The mc_model_api descriptors give the shapes at MAX (and its run runs at
+/// MAX); run here takes the size, which must lie in [min, max] (MC_ERR_INVALID_ARGUMENT
+/// otherwise), with buffers of that size along the dimension.
+typedef struct mc_dim_api {
+  const char *name; ///< The ONNX dim_param ("N").
+  int64_t min, max;
+  const int32_t *input_axes;  ///< Per input: the axis of the dimension (0), or -1.
+  const int32_t *output_axes; ///< Per output: the same.
+  mc_status (*run)(void *handle, int64_t size, const void *const *inputs, void *const *outputs);
+} mc_dim_api;
+
+/// Milliseconds on a monotonic clock (std::chrono::steady_clock), for the CPU kernel timers.
+double mc_now_ms(void);
 
 /// Reads a whole file into 64-byte aligned memory. When expected_bytes is not UINT64_MAX the
 /// file must have exactly that size (MC_ERR_FORMAT otherwise). Free with mc_aligned_free.
@@ -115,25 +161,42 @@ typedef struct mc_host_tensor {
 void mc_host_tensor_free(mc_host_tensor *tensor);
 /// Reads a NumPy .npy file (format 1.0/2.0/3.0, little-endian, C order).
 mc_status mc_npy_read(const char *path, mc_host_tensor *out);
-/// Writes a NumPy .npy file (format 1.0, little-endian, C order).
+/// Writes a NumPy .npy file (format 1.0, little-endian, C order). NumPy has no descr for the
+/// float8, 4- and 2-bit types: they are written as raw bytes ('|V1', bfloat16 as '<V2'), which
+/// ml_dtypes arrays view back (`a.view(ml_dtypes.float8_e4m3fn)`).
 mc_status mc_npy_write(const char *path, int32_t dtype, int32_t rank, const int64_t *shape,
                        const void *data);
 /// Reads a serialized ONNX TensorProto (.pb): dims, data_type, raw_data or the typed repeated
-/// fields (float_data, int32_data, int64_data, double_data, uint64_data). Hand-written wire
-/// format parser; no protobuf dependency.
+/// fields (float_data, int32_data, int64_data, double_data, uint64_data). Packed 4- and 2-bit
+/// data is unpacked to one element per byte. Hand-written wire format parser; no protobuf
+/// dependency.
 mc_status mc_pb_read(const char *path, mc_host_tensor *out);
 /// Reads .npy or .pb depending on the file extension.
 mc_status mc_tensor_read(const char *path, mc_host_tensor *out);
 
 /// Generic runner main shared by every bundle's NAME_runner:
 ///   NAME_runner [--input NAME=FILE]... [--output-dir DIR] [--bench N] [--warmup N]
-///               [--threads N] [--weights PATH] [--seed N]
+///               [--threads N] [--weights PATH] [--seed N] [--profile]
 /// Missing inputs get seeded random values. Writes one NAME.npy per output (characters outside
-/// [A-Za-z0-9_] replaced by '_'). --bench prints
+/// [A-Za-z0-9_] replaced by '_'), with the shape api->output_shape reports when the model has
+/// one (outputs whose size depends on data). --bench prints
 ///   latency_ms min=... median=... p90=... iters=N
+/// --profile (bundles compiled with `modelc --profile`) prints the time of every kernel over
+/// the --bench runs (default 1), sorted, after the latency line:
+///   kernel_profile runs=N kernels=K kernel_ms_per_run=T
+///     <share>%  <mean ms per run> ms  <kernel>  <op>  <ONNX node(s)>
 /// Returns a process exit code (0 ok, 1 error, message on stderr).
 int mc_runner_main(const mc_model_api *api, const char *default_weights_path, int argc,
                    char **argv);
+/// mc_runner_main for a bundle with kernel timers; profile may be NULL (no --profile).
+int mc_runner_main_profiled(const mc_model_api *api, const mc_profile_api *profile,
+                            const char *default_weights_path, int argc, char **argv);
+
+/// mc_runner_main for a bundle with a dynamic dimension: `--dim NAME=SIZE` runs at that size
+/// (inputs from files must have it; random ones and the outputs get it); without it the runner
+/// runs at the maximum.
+int mc_runner_main_dim(const mc_model_api *api, const mc_dim_api *dim,
+                       const char *default_weights_path, int argc, char **argv);
 
 /// A fixed-size pool of worker threads, created once per model object.
 typedef struct mc_thread_pool mc_thread_pool;

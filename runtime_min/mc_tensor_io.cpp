@@ -262,7 +262,7 @@ mc_status writeNpy(const char *path, int32_t dtype, int32_t rank, const int64_t 
   if (dataBytes > 0 && !data)
     return MC_ERR_INVALID_ARGUMENT;
 
-  const char *code = "";
+  const char *code = elementSize == 1 ? "V1" : ""; // float8, 4- and 2-bit types: raw bytes
   for (const NpyType &type : kNpyTypes)
     if (type.dtype == dtype)
       code = type.code;
@@ -405,9 +405,10 @@ bool elementEncoding(uint32_t number, uint32_t &wireType, size_t &width) {
 /// Calls visit(value) for each element of a repeated numeric field occurrence, packed or not.
 /// Fixed-width elements are passed as their raw bits.
 template <typename Visit> const char *forEachElement(const Field &field, Visit visit) {
-  uint32_t wireType;
-  size_t width;
-  elementEncoding(field.number, wireType, width);
+  uint32_t wireType = 0;
+  size_t width = 0;
+  if (!elementEncoding(field.number, wireType, width))
+    return "not a repeated numeric field";
   if (field.wireType == wireType) {
     visit(field.value);
     return nullptr;
@@ -451,6 +452,30 @@ uint32_t typedFieldFor(int32_t dtype) {
   default:
     return kInt32Data;
   }
+}
+
+/// Bits per element of the dtypes TensorProto packs several to a byte (low bits first), 0
+/// for the others.
+uint32_t packedBits(int32_t dtype) {
+  switch (dtype) {
+  case MC_DTYPE_UINT4:
+  case MC_DTYPE_INT4:
+  case MC_DTYPE_FLOAT4E2M1:
+    return 4;
+  case MC_DTYPE_UINT2:
+  case MC_DTYPE_INT2:
+    return 2;
+  default:
+    return 0;
+  }
+}
+
+/// Unpacks `numel` elements of `bits` bits from `packed` to one element per byte (in place
+/// when `packed == out`: the loop runs backwards, since element i's byte i >= its source).
+void unpackElements(const uint8_t *packed, uint8_t *out, uint64_t numel, uint32_t bits) {
+  const uint32_t perByte = 8 / bits, mask = (1u << bits) - 1u;
+  for (uint64_t i = numel; i-- > 0;)
+    out[i] = static_cast<uint8_t>((packed[i / perByte] >> ((i % perByte) * bits)) & mask);
 }
 
 /// Stores one typed-field value as element `index` of a `dtype` tensor.
@@ -546,6 +571,10 @@ mc_status readPb(const char *path, mc_host_tensor &out, Error &error) {
   if (mc_status status = computeSize(out, numel, error))
     return status;
   uint64_t dataBytes = numel * mc_dtype_size(out.dtype);
+  // Packed types: raw_data and int32_data hold ceil(numel * bits / 8) bytes.
+  uint32_t bits = packedBits(out.dtype);
+  uint64_t fileElements = bits ? (numel * bits + 7) / 8 : numel;
+  uint64_t fileBytes = bits ? fileElements : dataBytes;
   uint32_t typedField = typedFieldFor(out.dtype);
   for (uint32_t number : {kFloatData, kInt32Data, kInt64Data, kDoubleData, kUint64Data}) {
     if (counts[number] != 0 && (raw || number != typedField)) {
@@ -559,18 +588,27 @@ mc_status readPb(const char *path, mc_host_tensor &out, Error &error) {
     return rawSize == 0 ? MC_OK : fail(error, MC_ERR_FORMAT, "raw_data size mismatch");
 
   if (raw) {
-    if (rawSize != dataBytes) {
+    if (rawSize != fileBytes) {
       error = "raw_data has " + std::to_string(rawSize) + " bytes, expected " +
-              std::to_string(dataBytes);
+              std::to_string(fileBytes);
       return MC_ERR_FORMAT;
+    }
+    if (bits) {
+      AlignedBuffer data;
+      *data.addr() = mc_aligned_alloc(dataBytes);
+      if (!data.get())
+        return fail(error, MC_ERR_OUT_OF_MEMORY, "out of memory");
+      unpackElements(raw, static_cast<uint8_t *>(data.get()), numel, bits);
+      out.data = data.release();
+      return MC_OK;
     }
     std::memmove(buffer.get(), raw, rawSize); // Reuse the file buffer, now aligned.
     out.data = buffer.release();
     return MC_OK;
   }
-  if (counts[typedField] != numel) {
+  if (counts[typedField] != fileElements) {
     error = "tensor has " + std::to_string(counts[typedField]) + " values, expected " +
-            std::to_string(numel);
+            std::to_string(fileElements);
     return MC_ERR_FORMAT;
   }
 
@@ -580,12 +618,17 @@ mc_status readPb(const char *path, mc_host_tensor &out, Error &error) {
   if (!data.get())
     return fail(error, MC_ERR_OUT_OF_MEMORY, "out of memory");
   uint64_t index = 0;
+  // Packed types: each int32 holds one packed byte, unpacked in place afterwards.
+  int32_t storeAs = bits ? static_cast<int32_t>(MC_DTYPE_UINT8) : out.dtype;
   forEachField(begin, end, [&](const Field &field) -> const char * {
     if (field.number != typedField)
       return nullptr;
     return forEachElement(
-        field, [&](uint64_t value) { storeElement(data.get(), out.dtype, index++, value); });
+        field, [&](uint64_t value) { storeElement(data.get(), storeAs, index++, value); });
   });
+  if (bits)
+    unpackElements(static_cast<uint8_t *>(data.get()), static_cast<uint8_t *>(data.get()), numel,
+                   bits);
   out.data = data.release();
   return MC_OK;
 }

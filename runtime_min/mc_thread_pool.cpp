@@ -1,13 +1,18 @@
 // mc_thread_pool.cpp - The fixed-size worker pool behind mc_parallel_for.
 //
-// Generated CPU kernels split their outer loop with mc_parallel_for. The pool is created once
-// per model object; each call publishes a job under a mutex, bumps a generation counter and
-// wakes the workers, so a call allocates nothing. Worker i runs chunk i of a static contiguous
-// partition and the calling thread runs chunk 0. Calls on one pool are serialized; calling
+// Generated CPU kernels split their work with mc_parallel_for. The pool is created once per
+// model object; each call publishes a job and bumps a generation counter, so a call allocates
+// nothing. Worker i runs chunk i of a static contiguous partition and the calling thread runs
+// chunk 0. A model's kernels run back to back, so waking sleeping workers for each one (a futex
+// wake-up takes tens of microseconds on a busy machine) would cost more than many kernels take:
+// workers and the caller therefore spin for a short while (kSpin) on the generation / pending
+// counters before they block on condition variables. Calls on one pool are serialized; calling
 // mc_parallel_for on a pool from inside one of its own chunks deadlocks.
 #include "mc_runtime.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <new>
@@ -15,9 +20,22 @@
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define MC_SPIN_PAUSE() _mm_pause()
+#elif defined(__aarch64__)
+#define MC_SPIN_PAUSE() __asm__ __volatile__("yield")
+#else
+#define MC_SPIN_PAUSE() ((void)0)
+#endif
+
 namespace {
 
 using ChunkFn = void (*)(void *ctx, int64_t begin, int64_t end);
+
+/// How long a thread spins before it blocks: long enough to cover the gap between two kernels
+/// of a model, short enough not to keep a core busy after a run.
+constexpr std::chrono::microseconds kSpin(200);
 
 /// Chunk `index` of [0, n) split into `chunks` contiguous parts whose sizes differ by at most 1.
 void runChunk(ChunkFn fn, void *ctx, int64_t n, int64_t chunks, int64_t index) {
@@ -25,6 +43,18 @@ void runChunk(ChunkFn fn, void *ctx, int64_t n, int64_t chunks, int64_t index) {
   int64_t begin = index * base + std::min(index, extra);
   int64_t end = begin + base + (index < extra ? 1 : 0);
   fn(ctx, begin, end);
+}
+
+/// Spins until `done()` or kSpin passed; returns done().
+template <class Pred> bool spinUntil(Pred done) {
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0;; ++i) {
+    if (done())
+      return true;
+    MC_SPIN_PAUSE();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() - start > kSpin)
+      return done();
+  }
 }
 
 } // namespace
@@ -35,36 +65,43 @@ struct mc_thread_pool {
 
   /// Held by mc_parallel_for for a whole call, so concurrent callers take turns.
   std::mutex callMutex;
-  /// Guards everything below.
-  std::mutex mutex;
-  std::condition_variable wake;
-  std::condition_variable done;
-  uint64_t generation = 0; ///< Bumped once per published job.
-  bool stopping = false;
+  /// The job: written by the caller before it bumps `generation` (release), read by workers
+  /// after they see the new generation (acquire).
   ChunkFn fn = nullptr;
   void *ctx = nullptr;
   int64_t n = 0;
   int64_t chunks = 0;
-  int64_t pending = 0; ///< Worker chunks of the current job not finished yet.
+  std::atomic<uint64_t> generation{0}; ///< Bumped once per published job.
+  std::atomic<int64_t> pending{0};     ///< Workers that have not finished the current job.
+  std::atomic<bool> stopping{false};
+  /// Blocking: workers that stopped spinning wait on `wake`, the caller on `done`; both
+  /// predicates are re-checked under `mutex`, so no wake-up is lost.
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::condition_variable done;
+  std::atomic<int32_t> sleepers{0};
 
   void workerLoop(int64_t index) {
     uint64_t seen = 0;
-    std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      wake.wait(lock, [&] { return stopping || generation != seen; });
-      if (stopping)
+      auto published = [&] { return stopping.load() || generation.load() != seen; };
+      if (!spinUntil(published)) {
+        std::unique_lock<std::mutex> lock(mutex);
+        ++sleepers;
+        wake.wait(lock, published);
+        --sleepers;
+      }
+      if (stopping.load())
         return;
-      seen = generation;
-      if (index >= chunks)
-        continue; // Not needed for this job.
-      ChunkFn jobFn = fn;
-      void *jobCtx = ctx;
-      int64_t jobN = n, jobChunks = chunks;
-      lock.unlock();
-      runChunk(jobFn, jobCtx, jobN, jobChunks, index);
-      lock.lock();
-      if (--pending == 0)
+      seen = generation.load();
+      // Every worker acknowledges every job (even one it has no chunk of), so the caller
+      // never overwrites the job while a worker may still read it.
+      if (index < chunks)
+        runChunk(fn, ctx, n, chunks, index);
+      if (pending.fetch_sub(1) == 1) {
+        std::lock_guard<std::mutex> lock(mutex);
         done.notify_one();
+      }
     }
   }
 
@@ -128,19 +165,23 @@ void mc_parallel_for(mc_thread_pool *pool, int64_t n,
   }
   std::lock_guard<std::mutex> call(pool->callMutex);
   int64_t chunks = std::min<int64_t>(n, pool->size);
-  {
+  pool->fn = fn;
+  pool->ctx = ctx;
+  pool->n = n;
+  pool->chunks = chunks;
+  pool->pending = pool->size - 1;
+  pool->generation.fetch_add(1); // publishes the job (sequentially consistent)
+  // A worker that found no job before it went to sleep counted itself first, so this sees it.
+  if (pool->sleepers.load() > 0) {
     std::lock_guard<std::mutex> lock(pool->mutex);
-    pool->fn = fn;
-    pool->ctx = ctx;
-    pool->n = n;
-    pool->chunks = chunks;
-    pool->pending = chunks - 1;
-    ++pool->generation;
+    pool->wake.notify_all();
   }
-  pool->wake.notify_all();
   runChunk(fn, ctx, n, chunks, 0);
-  std::unique_lock<std::mutex> lock(pool->mutex);
-  pool->done.wait(lock, [&] { return pool->pending == 0; });
+  auto finished = [&] { return pool->pending.load() == 0; };
+  if (!spinUntil(finished)) {
+    std::unique_lock<std::mutex> lock(pool->mutex);
+    pool->done.wait(lock, finished);
+  }
 }
 
 } // extern "C"

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 debs=(llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools libprotobuf-dev protobuf-compiler
-      libonnx-dev libfmt-dev libcli11-dev libgtest-dev ninja-build cmake g++ clang)
+      libonnx-dev libfmt-dev libcli11-dev libgtest-dev ninja-build cmake g++ clang
+      libclang-rt-14-dev)  # clang's sanitizer and libFuzzer runtimes (scripts/test-sanitize.sh)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,7 +17,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-if ! "$PY" -c "import onnx, onnxruntime, numpy" 2>/dev/null; then
-  "$PY" -m pip install -q onnx onnxruntime numpy
+# scikit-learn: its bundled digits data set trains examples/digits (nothing is downloaded).
+if ! "$PY" -c "import onnx, onnxruntime, numpy, sklearn, jsonschema" 2>/dev/null; then
+  "$PY" -m pip install -q onnx onnxruntime numpy scikit-learn jsonschema
 fi
 echo "install-deps: ok"

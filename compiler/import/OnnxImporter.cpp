@@ -24,6 +24,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -37,16 +38,20 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include <climits>
+#include <optional>
 #include <queue>
+#include <set>
 
 using namespace mlir;
 
 namespace modelc {
 namespace {
 
+using import::Binding;
 using import::NodeContext;
 using import::NodeView;
 using import::OpHandler;
+using import::SubgraphImporter;
 
 /// Attribute naming the ONNX tensor behind a function argument or result.
 constexpr llvm::StringLiteral kNameAttr = "graph.name";
@@ -61,6 +66,11 @@ public:
     llvm::sys::path::remove_filename(dir);
     modelDir = dir.empty() ? "." : std::string(dir);
   }
+  /// Imports the serialized model `bytes` instead of reading `path`.
+  ModelImporter(MLIRContext &context, StringRef bytes, StringRef path, StringRef modelDir,
+                const ImportOptions &options)
+      : ctx(context), path(path.str()), modelDir(modelDir.empty() ? "." : modelDir.str()),
+        options(options), fileLoc(FileLineColLoc::get(&context, path, 0, 0)), bytes(bytes) {}
 
   OwningOpRef<ModuleOp> run();
 
@@ -74,6 +84,14 @@ private:
 
   /// The view of node `index` used by checks and handlers.
   NodeView makeView(int index);
+  /// Converts one node with its handler, reading inputs from and binding outputs into the
+  /// scopes.
+  LogicalResult convertNode(const NodeView &view, const OpHandler &handler, OpBuilder &builder);
+  /// NodeContext::importSubgraph: a nested scope for `graph`, converted at `builder`.
+  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph, StringRef parentName,
+                                               ArrayRef<Value> inputs, OpBuilder &builder);
+  /// What an ONNX name is bound to in the innermost scope that defines it; null if none.
+  const Binding *lookup(StringRef name) const;
   Location nameLoc(StringRef name) { return NameLoc::get(StringAttr::get(&ctx, name), fileLoc); }
 
   MLIRContext &ctx;
@@ -81,6 +99,8 @@ private:
   const ImportOptions &options;
   Location fileLoc;
   onnx::ModelProto model;
+  /// The serialized model when it was given in memory; otherwise `path` is read.
+  std::optional<StringRef> bytes;
   int64_t opset = -1;
 
   /// Filled by scanGraph.
@@ -93,9 +113,17 @@ private:
     return usedTensors.contains(name);
   };
 
+  /// ONNX names -> tensors or sequences: @main's scope, then one per subgraph being
+  /// imported.
+  SmallVector<llvm::StringMap<Binding>, 2> scopes;
+  /// Subgraph nesting depth bound (malformed models may nest without end).
+  static constexpr int kMaxSubgraphDepth = 16;
+
   /// Filled by typeInputs: graph inputs that are not initializers.
   SmallVector<const onnx::ValueInfoProto *> inputs;
   SmallVector<Type> inputTypes;
+  /// Per input: the axis with dim_param options.dimName, or -1.
+  SmallVector<int64_t> inputDimAxes;
 };
 
 //===----------------------------------------------------------------------===//
@@ -103,19 +131,27 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult ModelImporter::parseModel() {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return emitError(fileLoc) << "cannot open ONNX model '" << path
-                              << "': " << buffer.getError().message();
-  size_t size = (*buffer)->getBufferSize();
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  StringRef data;
+  if (bytes) {
+    data = *bytes;
+  } else {
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return emitError(fileLoc) << "cannot open ONNX model '" << path
+                                << "': " << buffer.getError().message();
+    file = std::move(*buffer);
+    data = file->getBuffer();
+  }
+  size_t size = data.size();
   if (size > static_cast<size_t>(INT_MAX))
     return emitError(fileLoc) << "ONNX model '" << path
                               << "' is larger than 2 GiB; store its weights as external data";
   bool parsed = false;
   try {
     google::protobuf::LogSilencer silence;
-    google::protobuf::io::ArrayInputStream raw((*buffer)->getBufferStart(), static_cast<int>(size));
+    google::protobuf::io::ArrayInputStream raw(data.data(), static_cast<int>(size));
     google::protobuf::io::CodedInputStream coded(&raw);
     // The default limit (64 MiB in older protobuf) is too small for models with weights.
     coded.SetTotalBytesLimit(INT_MAX);
@@ -124,17 +160,21 @@ LogicalResult ModelImporter::parseModel() {
     parsed = false;
   }
   if (!parsed)
-    return emitError(fileLoc) << "failed to parse ONNX model '" << path << "'";
+    return emitError(fileLoc) << "failed to parse ONNX model '" << path
+                              << "' (truncated, or not a serialized ModelProto)";
   if (!model.has_graph())
     return emitError(fileLoc) << "failed to parse ONNX model '" << path << "': it has no graph";
   return success();
 }
 
 LogicalResult ModelImporter::readOpset() {
+  bool imported = false;
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
-    if (id.domain().empty() || id.domain() == "ai.onnx")
-      opset = std::max<int64_t>(opset, id.version());
-  if (opset == -1) {
+    if (id.domain().empty() || id.domain() == "ai.onnx") {
+      opset = imported ? std::max<int64_t>(opset, id.version()) : id.version();
+      imported = true;
+    }
+  if (!imported) {
     // IR version 1 and 2 models have no opset_import: they use opset 1.
     if (model.ir_version() < 3)
       opset = 1;
@@ -154,6 +194,48 @@ LogicalResult ModelImporter::readOpset() {
 NodeView ModelImporter::makeView(int index) {
   const onnx::NodeProto &node = model.graph().node(index);
   return NodeView(node, nodeNames[index], opset, nameLoc(nodeNames[index]), modelDir, isUsed);
+}
+
+/// Adds every tensor name read by the subgraphs of `node` (recursively) to `used`, and those
+/// not defined inside them to `outer`.
+static void collectSubgraphReads(const onnx::NodeProto &node, llvm::StringSet<> &used,
+                                 llvm::StringSet<> &outer, int depth) {
+  if (depth > 16)
+    return; // importSubgraph reports the nesting
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    SmallVector<const onnx::GraphProto *> graphs;
+    if (attr.has_g())
+      graphs.push_back(&attr.g());
+    for (const onnx::GraphProto &g : attr.graphs())
+      graphs.push_back(&g);
+    for (const onnx::GraphProto *g : graphs) {
+      llvm::StringSet<> defined, inner;
+      for (const onnx::ValueInfoProto &in : g->input())
+        defined.insert(in.name());
+      for (const onnx::TensorProto &init : g->initializer())
+        defined.insert(init.name());
+      for (const onnx::NodeProto &n : g->node())
+        for (const std::string &out : n.output())
+          defined.insert(out);
+      auto read = [&](StringRef name) {
+        if (name.empty())
+          return;
+        used.insert(name);
+        if (!defined.contains(name))
+          outer.insert(name);
+      };
+      for (const onnx::NodeProto &n : g->node()) {
+        for (const std::string &in : n.input())
+          read(in);
+        inner.clear();
+        collectSubgraphReads(n, used, inner, depth + 1);
+        for (const auto &name : inner)
+          read(name.getKey());
+      }
+      for (const onnx::ValueInfoProto &out : g->output())
+        read(out.name());
+    }
+  }
 }
 
 LogicalResult ModelImporter::scanGraph() {
@@ -179,9 +261,12 @@ LogicalResult ModelImporter::scanGraph() {
     if (!graphInputs.insert(input.name()).second)
       fail(emitError(nameLoc(input.name())) << "duplicate graph input '" << input.name() << "'");
 
-  // Display names, producers and consumers.
+  // Display names, producers and consumers. Names read inside subgraphs (If branches,
+  // Loop/Scan bodies) count as used, and those the subgraph does not define itself are
+  // implicit inputs of the node that owns it.
   int numNodes = graph.node_size();
   llvm::StringMap<int> producer;
+  SmallVector<llvm::StringSet<>> implicitInputs(numNodes);
   for (int i = 0; i < numNodes; ++i) {
     const onnx::NodeProto &node = graph.node(i);
     nodeNames.push_back(node.name().empty() ? node.op_type() + "_" + std::to_string(i)
@@ -189,6 +274,7 @@ LogicalResult ModelImporter::scanGraph() {
     for (const std::string &in : node.input())
       if (!in.empty())
         usedTensors.insert(in);
+    collectSubgraphReads(node, usedTensors, implicitInputs[i], 0);
   }
   for (const onnx::ValueInfoProto &output : graph.output())
     usedTensors.insert(output.name());
@@ -209,20 +295,19 @@ LogicalResult ModelImporter::scanGraph() {
   }
 
   // Op types, attributes, used outputs and dangling inputs, node by node.
-  const llvm::StringMap<OpHandler> &table = import::getOpHandlers();
   for (int i = 0; i < numNodes; ++i) {
     const onnx::NodeProto &node = graph.node(i);
     Location loc = nameLoc(nodeNames[i]);
-    const OpHandler *handler = nullptr;
-    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+    const OpHandler *handler = import::findOpHandler(node.domain(), node.op_type());
+    if (!import::isSupportedDomain(node.domain())) {
       fail(emitError(loc) << "unsupported op '" << node.domain() << "." << node.op_type()
                           << "' in node '" << nodeNames[i] << "': domain '" << node.domain()
                           << "' is not supported");
-    } else if (auto it = table.find(node.op_type()); it == table.end()) {
-      fail(emitError(loc) << "unsupported op '" << node.op_type() << "' in node '" << nodeNames[i]
-                          << "'");
+    } else if (!handler) {
+      fail(emitError(loc) << "unsupported op '"
+                          << (import::isDefaultDomain(node.domain()) ? "" : node.domain() + ".")
+                          << node.op_type() << "' in node '" << nodeNames[i] << "'");
     } else {
-      handler = &it->second;
       NodeView view = makeView(i);
       if (handler->check && failed(handler->check(view)))
         ok = false;
@@ -239,23 +324,38 @@ LogicalResult ModelImporter::scanGraph() {
         fail(emitError(loc) << "node '" << nodeNames[i] << "' (" << node.op_type() << "): input '"
                             << in << "' is not produced by any node, initializer or graph input");
   }
-  for (const onnx::ValueInfoProto &output : graph.output())
-    if (!producer.count(output.name()) && !initializers.count(output.name()) &&
-        !graphInputs.contains(output.name()))
+  // A model computes something: no outputs is an empty (or broken) graph, and an output
+  // listed twice would give the generated API two outputs of one name.
+  if (graph.output_size() == 0)
+    fail(emitError(fileLoc) << "graph '" << graph.name() << "' has no outputs");
+  llvm::StringSet<> outputNames;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    if (output.name().empty())
+      fail(emitError(fileLoc) << "a graph output has no name");
+    else if (!outputNames.insert(output.name()).second)
+      fail(emitError(nameLoc(output.name()))
+           << "graph output '" << output.name() << "' is listed more than once");
+    else if (!producer.count(output.name()) && !initializers.count(output.name()) &&
+             !graphInputs.contains(output.name()))
       fail(emitError(nameLoc(output.name()))
            << "graph output '" << output.name()
            << "' is not produced by any node, initializer or graph input");
+  }
 
   // Topological order (Kahn), keeping the model's order among ready nodes.
   SmallVector<SmallVector<int>> consumers(numNodes), producers(numNodes);
   SmallVector<int> pending(numNodes, 0);
-  for (int i = 0; i < numNodes; ++i)
-    for (const std::string &in : graph.node(i).input())
+  for (int i = 0; i < numNodes; ++i) {
+    SmallVector<StringRef> reads(graph.node(i).input().begin(), graph.node(i).input().end());
+    for (const auto &implicit : implicitInputs[i])
+      reads.push_back(implicit.getKey());
+    for (StringRef in : reads)
       if (auto it = producer.find(in); !in.empty() && it != producer.end()) {
         consumers[it->second].push_back(i);
         producers[i].push_back(it->second);
         ++pending[i];
       }
+  }
   std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   for (int i = 0; i < numNodes; ++i)
     if (pending[i] == 0)
@@ -302,6 +402,8 @@ LogicalResult ModelImporter::typeInputs() {
   bool ok = true;
   SmallVector<std::string> unpinned, examples;
   llvm::StringSet<> inputNames;
+  std::set<std::string> dimParams; // for the message when --dim names none of them
+  bool dimFound = false;
   for (const onnx::ValueInfoProto &input : model.graph().input()) {
     const std::string &name = input.name();
     if (initializers.count(name))
@@ -327,6 +429,7 @@ LogicalResult ModelImporter::typeInputs() {
     auto pin = options.inputShapes.find(name);
     bool pinned = pin != options.inputShapes.end();
     SmallVector<int64_t> shape;
+    int64_t dimAxis = -1;
     bool needsPin = false, invalid = false;
     if (!tensor.has_shape()) {
       if (pinned) {
@@ -362,9 +465,29 @@ LogicalResult ModelImporter::typeInputs() {
           }
           shape.push_back(size);
           example.push_back(size);
+        } else if (dim.has_dim_param() && !options.dimName.empty() &&
+                   dim.dim_param() == options.dimName) {
+          dimFound = true;
+          if (pinned) {
+            emitError(loc) << "--input-shape " << name << "=" << joinDims(pin->second)
+                           << " pins dimension '" << options.dimName << "' (dim " << d
+                           << " of graph input '" << name << "'), which --dim " << options.dimName
+                           << " keeps dynamic";
+            invalid = true;
+          } else if (dimAxis >= 0) {
+            emitError(loc) << "graph input '" << name << "' has dimension '" << options.dimName
+                           << "' twice (dims " << dimAxis << " and " << d
+                           << "); --dim supports one per input";
+            invalid = true;
+          }
+          dimAxis = d;
+          shape.push_back(options.dimSize);
+          example.push_back(options.dimSize);
         } else if (pinned) {
           shape.push_back(pin->second[d]);
         } else {
+          if (dim.has_dim_param())
+            dimParams.insert(dim.dim_param());
           unpinned.push_back(
               "input '" + name + "' dim " + std::to_string(d) + " (" +
               (dim.has_dim_param() ? "'" + dim.dim_param() + "'" : std::string("unknown")) + ")");
@@ -380,6 +503,7 @@ LogicalResult ModelImporter::typeInputs() {
         (complete && failed(import::checkDims(shape, "graph input '" + name + "'", loc))))
       ok = false;
     inputs.push_back(&input);
+    inputDimAxes.push_back(dimAxis);
     inputTypes.push_back(complete ? Type(RankedTensorType::get(shape, elementType)) : Type());
   }
 
@@ -397,6 +521,13 @@ LogicalResult ModelImporter::typeInputs() {
         names.push_back(input.name());
     diag << " (graph inputs: " << (names.empty() ? "none" : llvm::join(names, ", ")) << ")";
     ok = false;
+  }
+  if (!options.dimName.empty() && !dimFound) {
+    emitError(fileLoc) << "--dim names '" << options.dimName
+                       << "', which is not a symbolic dimension (dim_param) of any graph input"
+                       << (dimParams.empty() ? std::string(" (the inputs have none)")
+                                             : " (they have: " + llvm::join(dimParams, ", ") + ")");
+    return failure();
   }
   if (!unpinned.empty()) {
     emitError(fileLoc) << "graph inputs have dimensions without a static size: "
@@ -419,11 +550,16 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   auto func =
       builder.create<func::FuncOp>(fileLoc, "main", builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
-  llvm::StringMap<Value> values;
+  scopes.assign(1, {});
+  llvm::StringMap<Binding> &values = scopes.front();
   for (auto [i, input] : llvm::enumerate(inputs)) {
     BlockArgument arg = entry->getArgument(i);
     arg.setLoc(nameLoc(input->name()));
     func.setArgAttr(i, kNameAttr, builder.getStringAttr(input->name()));
+    if (inputDimAxes[i] >= 0)
+      func.setArgAttr(i, "graph.dims",
+                      builder.getDictionaryAttr(builder.getNamedAttr(
+                          options.dimName, builder.getI64IntegerAttr(inputDimAxes[i]))));
     values[input->name()] = arg;
   }
   builder.setInsertionPointToStart(entry);
@@ -440,41 +576,33 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
       initializersOk = false;
       continue;
     }
-    values[init.name()] = builder.create<graph::ConstantOp>(loc, *value);
+    values[init.name()] = Binding(builder.create<graph::ConstantOp>(loc, *value));
     // The attribute holds its own copy: release the protobuf's to bound peak memory.
     std::string().swap(*init.mutable_raw_data());
   }
   if (!initializersOk)
     return nullptr;
 
-  for (int index : order) {
-    NodeView view = makeView(index);
-    SmallVector<Value> operands;
-    for (unsigned i = 0; i < view.getNumInputs(); ++i)
-      operands.push_back(view.hasInput(i) ? values.lookup(view.getInputName(i)) : Value());
-    NodeContext node(view, builder, operands);
-    const OpHandler &handler = *handlers[index];
-    if (failed(handler.convert(node)) || node.hasFailed()) {
-      if (!node.hasFailed())
-        node.emitError() << "import failed";
+  for (int index : order)
+    if (failed(convertNode(makeView(index), *handlers[index], builder)))
       return nullptr;
-    }
-    for (unsigned i = 0; i < std::min(handler.numOutputs, node.getNumOutputs()); ++i) {
-      StringRef name = node.getOutputName(i);
-      if (name.empty())
-        continue;
-      if (Value v = node.getOutput(i)) {
-        values[name] = v;
-      } else if (node.isOutputUsed(i)) {
-        node.emitError() << "output #" << i << " ('" << name << "') was not produced";
-        return nullptr;
-      }
-    }
-  }
 
   SmallVector<Value> results;
-  for (const onnx::ValueInfoProto &output : graph.output())
-    results.push_back(values.lookup(output.name()));
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    const Binding *b = lookup(output.name());
+    if (!b) {
+      emitError(nameLoc(output.name()))
+          << "graph output '" << output.name() << "' was not produced";
+      return nullptr;
+    }
+    if (b->isSequence()) {
+      emitError(nameLoc(output.name()))
+          << "graph output '" << output.name()
+          << "' is a sequence; sequence-typed graph outputs are not supported";
+      return nullptr;
+    }
+    results.push_back(b->tensor);
+  }
   builder.create<func::ReturnOp>(fileLoc, results);
 
   // Folding leaves the constants of shape computations (and ops whose outputs nothing
@@ -508,12 +636,126 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   return module;
 }
 
+const Binding *ModelImporter::lookup(StringRef name) const {
+  for (const llvm::StringMap<Binding> &scope : llvm::reverse(scopes))
+    if (auto it = scope.find(name); it != scope.end() && it->second)
+      return &it->second;
+  return nullptr;
+}
+
+LogicalResult ModelImporter::convertNode(const NodeView &view, const OpHandler &handler,
+                                         OpBuilder &builder) {
+  SmallVector<Binding> operands;
+  for (unsigned i = 0; i < view.getNumInputs(); ++i) {
+    const Binding *b = view.hasInput(i) ? lookup(view.getInputName(i)) : nullptr;
+    operands.push_back(b ? *b : Binding());
+  }
+  NodeContext node(view, builder, operands);
+  // Sequences are lists of tensors known only to the importer: a handler that does not
+  // take them must not see one (it would read it as an absent input).
+  if (!handler.sequences)
+    for (auto [i, b] : llvm::enumerate(operands))
+      if (b.isSequence())
+        return node.emitError() << "input #" << i << " ('" << node.getInputName(i)
+                                << "') is a sequence, but " << node.getOpType()
+                                << " takes tensors only";
+  SubgraphImporter subgraphs = [&](const onnx::GraphProto &graph, StringRef parentName,
+                                   ArrayRef<Value> inputs) {
+    return importSubgraph(graph, parentName, inputs, builder);
+  };
+  node.setSubgraphImporter(&subgraphs);
+  if (failed(handler.convert(node)) || node.hasFailed()) {
+    if (!node.hasFailed())
+      node.emitError() << "import failed";
+    return failure();
+  }
+  for (unsigned i = 0; i < std::min(handler.numOutputs, node.getNumOutputs()); ++i) {
+    StringRef name = node.getOutputName(i);
+    if (name.empty())
+      continue;
+    if (const Binding &b = node.getOutputBinding(i)) {
+      scopes.back()[name] = b;
+    } else if (node.isOutputUsed(i)) {
+      node.emitError() << "output #" << i << " ('" << name << "') was not produced";
+      return failure();
+    }
+  }
+  return success();
+}
+
+FailureOr<SmallVector<Value>> ModelImporter::importSubgraph(const onnx::GraphProto &graph,
+                                                            StringRef parentName,
+                                                            ArrayRef<Value> inputs,
+                                                            OpBuilder &builder) {
+  std::string prefix = parentName.str() + "/" + (graph.name().empty() ? "body" : graph.name());
+  Location graphLoc = nameLoc(prefix);
+  if (scopes.size() > kMaxSubgraphDepth)
+    return emitError(graphLoc) << "subgraph '" << prefix << "' is nested more than "
+                               << kMaxSubgraphDepth << " levels deep";
+  if (graph.input_size() != static_cast<int>(inputs.size()))
+    return emitError(graphLoc) << "subgraph '" << prefix << "' declares " << graph.input_size()
+                               << " inputs, but its node passes " << inputs.size();
+  scopes.emplace_back();
+  auto popScope = llvm::make_scope_exit([&] { scopes.pop_back(); });
+  for (auto [formal, value] : llvm::zip(graph.input(), inputs))
+    scopes.back()[formal.name()] = Binding(value);
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    Location loc = nameLoc(prefix + "/" + init.name());
+    auto value = import::importTensor(&ctx, init, init.name(),
+                                      "initializer '" + init.name() + "' of '" + prefix + "'", loc,
+                                      modelDir);
+    if (failed(value))
+      return failure();
+    scopes.back()[init.name()] = Binding(builder.create<graph::ConstantOp>(loc, *value));
+  }
+  // ONNX requires subgraph nodes in topological order; a read of an undefined name is
+  // reported when the node is converted.
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    std::string name =
+        prefix + "/" +
+        (node.name().empty() ? node.op_type() + "_" + std::to_string(i) : node.name());
+    Location loc = nameLoc(name);
+    const OpHandler *handler = import::findOpHandler(node.domain(), node.op_type());
+    if (!handler)
+      return emitError(loc) << "unsupported op '"
+                            << (node.domain().empty() ? "" : node.domain() + ".") << node.op_type()
+                            << "' in node '" << name << "'";
+    for (const std::string &in : node.input())
+      if (!in.empty() && !lookup(in))
+        return emitError(loc) << "node '" << name << "' (" << node.op_type() << "): input '" << in
+                              << "' is not defined in the subgraph or an enclosing graph";
+    NodeView view(node, name, opset, loc, modelDir, isUsed);
+    if (handler->check && failed(handler->check(view)))
+      return failure();
+    for (unsigned out = handler->numOutputs; out < view.getNumOutputs(); ++out)
+      if (view.isOutputUsed(out))
+        view.emitError() << "output #" << out << " ('" << view.getOutputName(out)
+                         << "') is not supported";
+    if (view.hasFailed() || failed(convertNode(view, *handler, builder)))
+      return failure();
+  }
+  SmallVector<Value> outputs;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    const Binding *b = lookup(output.name());
+    if (!b)
+      return emitError(graphLoc) << "subgraph '" << prefix << "' output '" << output.name()
+                                 << "' is not produced";
+    if (b->isSequence())
+      return emitError(graphLoc) << "subgraph '" << prefix << "' output '" << output.name()
+                                 << "' is a sequence; subgraphs must return tensors";
+    outputs.push_back(b->tensor);
+  }
+  return outputs;
+}
+
 /// Turns each frozen graph input into an initializer of the same name, read from a
 /// serialized TensorProto; the input then drops out of the signature like an IR < 4
 /// initializer listed among the inputs.
 LogicalResult ModelImporter::freezeInputs() {
   bool ok = true;
-  for (const auto &[name, file] : options.frozenInputs) {
+  for (const auto &entry : options.frozenInputs) {
+    // Not a structured binding: lambdas may not capture those before C++20 (clang rejects it).
+    const std::string &name = entry.first, &file = entry.second;
     const auto &inputs = model.graph().input();
     bool isInput =
         llvm::any_of(inputs, [&](const onnx::ValueInfoProto &in) { return in.name() == name; });
@@ -563,6 +805,12 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
 OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
                                       const ImportOptions &options) {
   return ModelImporter(context, path, options).run();
+}
+
+OwningOpRef<ModuleOp> importOnnxModelFromBuffer(MLIRContext &context, StringRef bytes,
+                                                StringRef displayName, StringRef modelDir,
+                                                const ImportOptions &options) {
+  return ModelImporter(context, bytes, displayName, modelDir, options).run();
 }
 
 } // namespace modelc

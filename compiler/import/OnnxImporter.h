@@ -29,6 +29,11 @@ struct ImportOptions {
   /// --freeze-input NAME=FILE.pb: graph input name -> serialized TensorProto whose value
   /// replaces the input (it becomes an initializer; shape-determining inputs then fold).
   std::map<std::string, std::string> frozenInputs;
+  /// --dim NAME=MIN:MAX, one compiled variant: every input dimension with dim_param
+  /// `dimName` gets size `dimSize`, and the input is tagged `graph.dims = {NAME = axis}`
+  /// for the separability check (passes/CheckSeparable.cpp). Empty: no dynamic dimension.
+  std::string dimName;
+  int64_t dimSize = 0;
 };
 
 /// Reads an ONNX model file and builds a module holding `func.func @main` over tensors.
@@ -36,6 +41,15 @@ struct ImportOptions {
 /// naming the ONNX node) and yield a null module; never crashes on malformed input.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
                                                   const ImportOptions &options);
+
+/// Same, for a serialized ModelProto already in memory (the fuzzer's entry point).
+/// `displayName` is the file name used in locations; external data paths are resolved
+/// relative to `modelDir`.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxModelFromBuffer(mlir::MLIRContext &context,
+                                                            llvm::StringRef bytes,
+                                                            llvm::StringRef displayName,
+                                                            llvm::StringRef modelDir,
+                                                            const ImportOptions &options);
 
 } // namespace modelc
 

@@ -11,17 +11,20 @@
 
 #include "compiler/import/OpHandlers.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 
 #include "compiler/import/TensorImport.h"
 #include "dialects/Graph/GraphOps.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include "onnx/onnx_pb.h"
 
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -155,10 +158,15 @@ bool NodeView::isOutputUsed(unsigned i) const {
 //===----------------------------------------------------------------------===//
 
 Value NodeContext::optionalInput(unsigned i) const {
-  return i < inputs.size() ? inputs[i] : Value();
+  return i < inputs.size() ? inputs[i].tensor : Value();
 }
 
 Value NodeContext::input(unsigned i) {
+  if (isSequenceInput(i)) {
+    emitError() << "input #" << i << " ('" << getInputName(i)
+                << "') is a sequence, but a tensor is expected";
+    return {};
+  }
   Value v = optionalInput(i);
   if (!v)
     emitError() << "missing required input #" << i;
@@ -167,10 +175,43 @@ Value NodeContext::input(unsigned i) {
 
 SmallVector<Value> NodeContext::presentInputs() const {
   SmallVector<Value> result;
-  for (Value v : inputs)
-    if (v)
-      result.push_back(v);
+  for (const Binding &b : inputs)
+    if (b.tensor)
+      result.push_back(b.tensor);
   return result;
+}
+
+const Sequence *NodeContext::sequenceInput(unsigned i) {
+  if (isSequenceInput(i))
+    return &*inputs[i].sequence;
+  if (optionalInput(i))
+    emitError() << "input #" << i << " ('" << getInputName(i)
+                << "') is a tensor, but a sequence is expected";
+  else
+    emitError() << "missing required input #" << i;
+  return nullptr;
+}
+
+/// The graph inputs (arguments of @main, by ONNX name) that `v` is computed from.
+static SmallVector<StringRef> graphInputsDeciding(Value v) {
+  SmallVector<StringRef> names;
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  SmallVector<Value> worklist = {v};
+  while (!worklist.empty()) {
+    Value cur = worklist.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(cur)) {
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (auto name = func ? func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name")
+                           : StringAttr())
+        if (!llvm::is_contained(names, name.getValue()))
+          names.push_back(name.getValue());
+      continue;
+    }
+    if (Operation *def = cur.getDefiningOp(); def && seen.insert(def).second)
+      llvm::append_range(worklist, def->getOperands());
+  }
+  llvm::sort(names);
+  return names;
 }
 
 std::optional<ConstantValue> NodeContext::getConstantInput(unsigned i, StringRef what) {
@@ -180,9 +221,14 @@ std::optional<ConstantValue> NodeContext::getConstantInput(unsigned i, StringRef
   if (auto cst = v.getDefiningOp<ConstantOp>())
     if (auto value = ConstantValue::get(cst.getValue()))
       return value;
-  emitError() << "input '" << what << "' ('" << getInputName(i)
-              << "') must be a constant or computable from constants and shapes at compile "
-                 "time";
+  auto diag = emitError() << "input '" << what << "' ('" << getInputName(i)
+                          << "') must be a constant or computable from constants and shapes at "
+                             "compile time";
+  // Graph inputs that decide the value can be compiled in; say how (the conformance harness
+  // reads this hint to freeze such inputs from the test data).
+  for (StringRef input : graphInputsDeciding(v))
+    diag << "; graph input '" << input << "' decides it: compile its value in with --freeze-input "
+         << input << "=FILE.pb";
   return std::nullopt;
 }
 
@@ -198,6 +244,31 @@ std::optional<SmallVector<int64_t>> NodeContext::getConstantInts(unsigned i, Str
   for (int64_t k = 0; k < cst->getNumElements(); ++k)
     values.push_back(cst->getInt(k));
   return values;
+}
+
+FailureOr<SmallVector<Value>> NodeContext::importSubgraph(const onnx::GraphProto &graph,
+                                                          ArrayRef<Value> inputs) {
+  if (!subgraphImporter) {
+    emitError() << "subgraphs cannot be imported here";
+    return failure();
+  }
+  auto result = (*subgraphImporter)(graph, getName(), inputs);
+  if (failed(result))
+    anyError = true;
+  return result;
+}
+
+const onnx::GraphProto *NodeContext::getGraphAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    emitError() << "missing required attribute '" << name << "'";
+    return nullptr;
+  }
+  if (attr->type() != onnx::AttributeProto::GRAPH && !attr->has_g()) {
+    emitError() << "attribute '" << name << "' must be a graph";
+    return nullptr;
+  }
+  return &attr->g();
 }
 
 std::optional<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank, StringRef what) {
@@ -273,12 +344,8 @@ Value NodeContext::scalarConstant(Type elementType, double value) {
 }
 
 //===----------------------------------------------------------------------===//
-// Handlers
+// Helpers shared by the handler families
 //===----------------------------------------------------------------------===//
-
-namespace {
-
-RankedTensorType typeOf(Value v) { return NodeContext::getType(v); }
 
 /// Binds `v` to output 0; null means the handler already reported an error.
 LogicalResult bind(NodeContext &n, Value v) {
@@ -292,8 +359,6 @@ int64_t product(ArrayRef<int64_t> dims) {
   return std::accumulate(dims.begin(), dims.end(), int64_t(1), std::multiplies<int64_t>());
 }
 
-//===--- Elementwise --------------------------------------------------------===//
-
 /// Input 0 when it holds floating-point values (the only type ONNX allows for most
 /// activations and transcendental functions); null and an error otherwise.
 Value floatInput(NodeContext &n) {
@@ -304,6 +369,110 @@ Value floatInput(NodeContext &n) {
   }
   return x;
 }
+
+/// Before opset 7, binary ops broadcast only with broadcast=1, aligning B with A starting
+/// at `axis` (suffix alignment without `axis`, which numpy rules already give).
+Value alignLegacyBroadcast(NodeContext &n, Value a, Value b) {
+  if (n.getOpset() >= 7 || !n.getInt("broadcast", 0) || !n.hasAttr("axis"))
+    return b;
+  int64_t rankA = typeOf(a).getRank(), rankB = typeOf(b).getRank();
+  auto axis = n.normalizeAxis(n.getInt("axis", 0), rankA, "attribute 'axis'");
+  if (!axis)
+    return {};
+  if (*axis + rankB > rankA) {
+    n.emitError() << "cannot align " << typeOf(b) << " with " << typeOf(a) << " at axis " << *axis;
+    return {};
+  }
+  SmallVector<int64_t> shape(typeOf(b).getShape());
+  shape.append(rankA - *axis - rankB, 1);
+  return n.reshape(b, shape);
+}
+
+LogicalResult checkAutoPad(NodeView &n) {
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER" &&
+      autoPad != "VALID")
+    return n.emitError() << "unsupported auto_pad value '" << autoPad << "'";
+  return success(!n.hasFailed());
+}
+
+std::optional<Window> getWindow(NodeContext &n, ArrayRef<int64_t> inDims,
+                                ArrayRef<int64_t> kernel) {
+  size_t spatial = kernel.size();
+  Window w;
+  auto listAttr = [&](StringRef name, size_t size, int64_t fill, int64_t min,
+                      SmallVector<int64_t> &out) {
+    out = n.getInts(name).value_or(SmallVector<int64_t>(size, fill));
+    if (out.size() != size) {
+      n.emitError() << "attribute '" << name << "' has " << out.size() << " values, expected "
+                    << size;
+      return false;
+    }
+    for (int64_t v : out)
+      if (v < min) {
+        n.emitError() << "attribute '" << name << "' has invalid value " << v;
+        return false;
+      }
+    return true;
+  };
+  if (!listAttr("strides", spatial, 1, 1, w.strides) ||
+      !listAttr("dilations", spatial, 1, 1, w.dilations))
+    return std::nullopt;
+  for (int64_t k : kernel)
+    if (k <= 0) {
+      n.emitError() << "kernel size " << k << " must be positive";
+      return std::nullopt;
+    }
+  // Attribute values come from the model and may be anything up to INT64_MAX: extents are
+  // computed in 128 bits, and a window or padded extent beyond int64 is an error.
+  using Wide = __int128;
+  auto spanOf = [&](size_t i) { return Wide(kernel[i] - 1) * w.dilations[i] + 1; };
+  auto fitsInt64 = [](Wide v) { return v <= Wide(std::numeric_limits<int64_t>::max()); };
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    if (!listAttr("pads", 2 * spatial, 0, 0, w.pads))
+      return std::nullopt;
+  } else {
+    w.pads.assign(2 * spatial, 0);
+    for (size_t i = 0; i < spatial && autoPad != "VALID"; ++i) {
+      Wide out = (Wide(inDims[i]) + w.strides[i] - 1) / w.strides[i];
+      Wide total = std::max<Wide>(0, (out - 1) * w.strides[i] + spanOf(i) - inDims[i]);
+      if (!fitsInt64(total)) {
+        n.emitError() << "auto_pad " << autoPad << " padding along spatial axis " << i
+                      << " does not fit in 64 bits";
+        return std::nullopt;
+      }
+      int64_t begin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      w.pads[i] = begin;
+      w.pads[i + spatial] = static_cast<int64_t>(total) - begin;
+    }
+  }
+  for (size_t i = 0; i < spatial; ++i) {
+    Wide span = spanOf(i), padded = Wide(inDims[i]) + w.pads[i] + w.pads[i + spatial];
+    if (!fitsInt64(span) || !fitsInt64(padded)) {
+      n.emitError() << "window or padded extent along spatial axis " << i
+                    << " does not fit in 64 bits (kernel " << kernel[i] << ", dilation "
+                    << w.dilations[i] << ", pads " << w.pads[i] << " and " << w.pads[i + spatial]
+                    << ")";
+      return std::nullopt;
+    }
+    if (padded < span) {
+      n.emitError() << "window of extent " << static_cast<int64_t>(span) << " along spatial axis "
+                    << i << " is larger than the padded input extent "
+                    << static_cast<int64_t>(padded);
+      return std::nullopt;
+    }
+  }
+  return w;
+}
+
+//===----------------------------------------------------------------------===//
+// Handlers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+//===--- Elementwise --------------------------------------------------------===//
 
 /// Ops defined for integers too (Relu, Abs, Neg, Sign).
 template <typename OpTy> LogicalResult convertUnary(NodeContext &n) {
@@ -345,8 +514,6 @@ LogicalResult convertSelu(NodeContext &n) {
                      x, {n.f32Attr("alpha", n.getFloat("alpha", 1.67326319217681884765625f)),
                          n.f32Attr("gamma", n.getFloat("gamma", 1.05070102214813232421875f))}));
 }
-
-template <typename OpTy> Value createBinary(NodeContext &n, Value a, Value b);
 
 /// Clip: bounds are attributes before opset 11 and optional inputs from opset 11 on.
 /// Constant bounds become graph.clip attributes; a bound computed at run time becomes a
@@ -390,33 +557,6 @@ LogicalResult convertClip(NodeContext &n) {
     }
   }
   return bind(n, n.create<ClipOp>(x, attrs));
-}
-
-/// Before opset 7, binary ops broadcast only with broadcast=1, aligning B with A starting
-/// at `axis` (suffix alignment without `axis`, which numpy rules already give).
-Value alignLegacyBroadcast(NodeContext &n, Value a, Value b) {
-  if (n.getOpset() >= 7 || !n.getInt("broadcast", 0) || !n.hasAttr("axis"))
-    return b;
-  int64_t rankA = typeOf(a).getRank(), rankB = typeOf(b).getRank();
-  auto axis = n.normalizeAxis(n.getInt("axis", 0), rankA, "attribute 'axis'");
-  if (!axis)
-    return {};
-  if (*axis + rankB > rankA) {
-    n.emitError() << "cannot align " << typeOf(b) << " with " << typeOf(a) << " at axis " << *axis;
-    return {};
-  }
-  SmallVector<int64_t> shape(typeOf(b).getShape());
-  shape.append(rankA - *axis - rankB, 1);
-  return n.reshape(b, shape);
-}
-
-template <typename OpTy> Value createBinary(NodeContext &n, Value a, Value b) {
-  Type ea = typeOf(a).getElementType(), eb = typeOf(b).getElementType();
-  if (ea != eb) {
-    n.emitError() << "operands have different element types " << ea << " and " << eb;
-    return {};
-  }
-  return n.create<OpTy>({a, b});
 }
 
 template <typename OpTy> LogicalResult convertBinary(NodeContext &n) {
@@ -475,75 +615,6 @@ LogicalResult convertMean(NodeContext &n) {
 
 //===--- Contractions --------------------------------------------------------===//
 
-LogicalResult checkAutoPad(NodeView &n) {
-  std::string autoPad = n.getString("auto_pad", "NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER" &&
-      autoPad != "VALID")
-    return n.emitError() << "unsupported auto_pad value '" << autoPad << "'";
-  return success(!n.hasFailed());
-}
-
-/// Strides, dilations and explicit pads of a sliding window; `auto_pad` is resolved to
-/// pads from the static input extents (ONNX Conv/Pool: SAME_* keep ceil(in / stride)
-/// outputs, the odd pad going to the end for SAME_UPPER and to the start for SAME_LOWER).
-struct Window {
-  SmallVector<int64_t> strides, dilations, pads;
-};
-
-std::optional<Window> getWindow(NodeContext &n, ArrayRef<int64_t> inDims,
-                                ArrayRef<int64_t> kernel) {
-  size_t spatial = kernel.size();
-  Window w;
-  auto listAttr = [&](StringRef name, size_t size, int64_t fill, int64_t min,
-                      SmallVector<int64_t> &out) {
-    out = n.getInts(name).value_or(SmallVector<int64_t>(size, fill));
-    if (out.size() != size) {
-      n.emitError() << "attribute '" << name << "' has " << out.size() << " values, expected "
-                    << size;
-      return false;
-    }
-    for (int64_t v : out)
-      if (v < min) {
-        n.emitError() << "attribute '" << name << "' has invalid value " << v;
-        return false;
-      }
-    return true;
-  };
-  if (!listAttr("strides", spatial, 1, 1, w.strides) ||
-      !listAttr("dilations", spatial, 1, 1, w.dilations))
-    return std::nullopt;
-  for (int64_t k : kernel)
-    if (k <= 0) {
-      n.emitError() << "kernel size " << k << " must be positive";
-      return std::nullopt;
-    }
-  std::string autoPad = n.getString("auto_pad", "NOTSET");
-  if (autoPad == "NOTSET") {
-    if (!listAttr("pads", 2 * spatial, 0, 0, w.pads))
-      return std::nullopt;
-  } else {
-    w.pads.assign(2 * spatial, 0);
-    for (size_t i = 0; i < spatial && autoPad != "VALID"; ++i) {
-      int64_t out = (inDims[i] + w.strides[i] - 1) / w.strides[i];
-      int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - inDims[i]);
-      int64_t begin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
-      w.pads[i] = begin;
-      w.pads[i + spatial] = total - begin;
-    }
-  }
-  for (size_t i = 0; i < spatial; ++i) {
-    int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
-    if (inDims[i] + w.pads[i] + w.pads[i + spatial] < span) {
-      n.emitError() << "window of extent " << span << " along spatial axis " << i
-                    << " is larger than the padded input extent "
-                    << inDims[i] + w.pads[i] + w.pads[i + spatial];
-      return std::nullopt;
-    }
-  }
-  return w;
-}
-
 LogicalResult convertConv(NodeContext &n) {
   Value x = n.input(0), weight = n.input(1);
   if (!x || !weight)
@@ -597,11 +668,64 @@ LogicalResult convertMatMul(NodeContext &n) {
 //===--- Normalization, pooling, softmax -------------------------------------===//
 
 LogicalResult checkBatchNorm(NodeView &n) {
-  if (n.getInt("training_mode", 0) != 0)
-    n.emitError() << "training_mode=1 is not supported (inference only)";
   if (n.getOpset() < 9 && n.getInt("spatial", 1) == 0)
     n.emitError() << "spatial=0 is not supported";
   return success(!n.hasFailed());
+}
+
+/// BatchNormalization with training_mode=1 (opset 14+): normalizes with the batch statistics
+/// (mean and population variance over every axis but 1) and returns the updated running
+/// statistics, input * momentum + current * (1 - momentum), as the ONNX reference does.
+LogicalResult convertBatchNormTraining(NodeContext &n, ArrayRef<Value> operands) {
+  Value x = operands[0], scale = operands[1], bias = operands[2];
+  Value inMean = operands[3], inVar = operands[4];
+  auto xt = typeOf(x);
+  if (xt.getRank() < 2)
+    return n.emitError() << "expected an input N x C x ..., got " << xt;
+  SmallVector<int64_t> axes = {0}, channelShape(xt.getRank(), 1);
+  for (int64_t d = 2; d < xt.getRank(); ++d)
+    axes.push_back(d);
+  int64_t c = xt.getDimSize(1);
+  channelShape[1] = c;
+  Type et = xt.getElementType();
+  auto reduceMean = [&](Value v) -> Value {
+    if (!v)
+      return {};
+    return n.create<ReduceOp>(
+        v, {n.namedAttr("kind", ReduceKindAttr::get(n.getContext(), ReduceKind::mean)),
+            n.arrayAttr("axes", axes), n.namedAttr("keepdims", n.getBuilder().getBoolAttr(true))});
+  };
+  Value mean = reduceMean(x);
+  Value centered = mean ? createBinary<SubOp>(n, x, mean) : Value();
+  Value var = reduceMean(centered ? createBinary<MulOp>(n, centered, centered) : Value());
+  Value eps = n.scalarConstant(et, n.getFloat("epsilon", 1e-5f));
+  Value denom = var ? n.create<SqrtOp>(createBinary<AddOp>(n, var, eps)) : Value();
+  Value normalized = denom ? createBinary<DivOp>(n, centered, denom) : Value();
+  Value scaleC = n.reshape(scale, channelShape), biasC = n.reshape(bias, channelShape);
+  Value scaled = normalized && scaleC ? createBinary<MulOp>(n, normalized, scaleC) : Value();
+  Value y = scaled && biasC ? createBinary<AddOp>(n, scaled, biasC) : Value();
+  if (!y)
+    return failure();
+  double momentum = n.getFloat("momentum", 0.9f);
+  auto running = [&](Value input, Value current) -> Value {
+    Value flat = n.reshape(current, {c});
+    Value kept = createBinary<MulOp>(n, input, n.scalarConstant(et, momentum));
+    Value added = flat ? createBinary<MulOp>(n, flat, n.scalarConstant(et, 1.0 - momentum)) : flat;
+    return kept && added ? createBinary<AddOp>(n, kept, added) : Value();
+  };
+  if (n.isOutputUsed(1)) {
+    Value r = running(inMean, mean);
+    if (!r)
+      return failure();
+    n.setOutput(1, r);
+  }
+  if (n.isOutputUsed(2)) {
+    Value r = running(inVar, var);
+    if (!r)
+      return failure();
+    n.setOutput(2, r);
+  }
+  return bind(n, y);
 }
 
 LogicalResult convertBatchNorm(NodeContext &n) {
@@ -611,6 +735,13 @@ LogicalResult convertBatchNorm(NodeContext &n) {
       operands.push_back(v);
     else
       return failure();
+  if (n.getInt("training_mode", 0) != 0) {
+    if (n.getOpset() < 14)
+      return n.emitError() << "training_mode is an attribute of opset 14 and later";
+    return convertBatchNormTraining(n, operands);
+  }
+  if (n.isOutputUsed(1) || n.isOutputUsed(2))
+    return n.emitError() << "outputs running_mean and running_var exist only with training_mode=1";
   return bind(n,
               n.create<BatchNormOp>(operands, n.f32Attr("epsilon", n.getFloat("epsilon", 1e-5f))));
 }
@@ -619,9 +750,6 @@ LogicalResult checkPool(NodeView &n) {
   (void)checkAutoPad(n);
   if (!n.hasAttr("kernel_shape"))
     n.emitError() << "missing required attribute 'kernel_shape'";
-  if (n.getOpType() == "MaxPool" && n.getInt("storage_order", 0) != 0)
-    n.emitError() << "storage_order=" << n.getInt("storage_order", 0)
-                  << " is not supported (only 0, row major)";
   return success(!n.hasFailed());
 }
 
@@ -748,6 +876,11 @@ LogicalResult convertReshape(NodeContext &n) {
     shape.push_back(d);
   }
   if (inferred) {
+    // The target's known dims come from the model: bound their product before computing it.
+    if (failed(checkDims(shape, "reshape target of node '" + n.getName() + "'", n.getLoc()))) {
+      n.setFailed();
+      return failure();
+    }
     int64_t known = product(shape), numel = product(in);
     if (known == 0 || numel % known != 0)
       return n.emitError() << "cannot infer the -1 dimension when reshaping " << typeOf(x)
@@ -848,8 +981,10 @@ LogicalResult convertConcat(NodeContext &n) {
     return n.emitError() << "needs at least one input";
   if (n.getOpset() >= 4 && !n.hasAttr("axis"))
     return n.emitError() << "missing required attribute 'axis'";
-  auto axis =
-      n.normalizeAxis(n.getInt("axis", 1), typeOf(xs.front()).getRank(), "attribute 'axis'");
+  int64_t axisValue = n.getInt("axis", 1);
+  if (n.hasFailed()) // 'axis' of the wrong kind: reported, no follow-on range error
+    return failure();
+  auto axis = n.normalizeAxis(axisValue, typeOf(xs.front()).getRank(), "attribute 'axis'");
   if (!axis)
     return failure();
   return bind(n, n.create<ConcatOp>(xs, n.i64Attr("axis", *axis)));
@@ -857,6 +992,10 @@ LogicalResult convertConcat(NodeContext &n) {
 
 /// Identity, and Dropout in inference: the output is the input.
 LogicalResult convertIdentity(NodeContext &n) {
+  if (n.isSequenceInput(0)) { // Identity of a sequence (opset 14): the same elements
+    n.setSequenceOutput(0, *n.sequenceInput(0));
+    return success();
+  }
   Value x = n.input(0);
   return x ? bind(n, x) : failure();
 }
@@ -867,9 +1006,23 @@ LogicalResult convertDropout(NodeContext &n) {
     auto mode = n.getConstantInput(2, "training_mode");
     if (!mode)
       return failure();
+    bool training = false;
     for (int64_t i = 0; i < mode->getNumElements(); ++i)
-      if (mode->getInt(i) != 0)
-        return n.emitError() << "training_mode=true is not supported (inference only)";
+      training |= mode->getInt(i) != 0;
+    // Training with ratio 0 keeps every element (exactly the inference result); any other
+    // ratio draws a random mask, which a compiled model cannot reproduce.
+    if (training) {
+      double ratio = 0.5;
+      if (n.hasInput(1)) {
+        auto r = n.getConstantInput(1, "ratio");
+        if (!r)
+          return failure();
+        ratio = r->getNumElements() ? r->getDouble(0) : ratio;
+      }
+      if (ratio != 0)
+        return n.emitError() << "training_mode=true with ratio " << ratio
+                             << " draws a random mask; only ratio 0 (or inference) is supported";
+    }
   }
   Value x = n.input(0);
   if (!x)
@@ -897,10 +1050,13 @@ LogicalResult checkConstant(NodeView &n) {
   }
   if (!n.hasFailed() && found != 1)
     n.emitError() << "expected exactly one value attribute, found " << found;
-  if (const onnx::AttributeProto *value = n.findAttr("value"))
-    if (!getElementType(n.getContext(), value->t().data_type()))
+  if (const onnx::AttributeProto *value = n.findAttr("value"); value && !n.hasFailed()) {
+    if (!isAttrOfType(*value, onnx::AttributeProto::TENSOR))
+      n.emitError() << "attribute 'value' must be a tensor";
+    else if (!getElementType(n.getContext(), value->t().data_type()))
       n.emitError() << "attribute 'value' has unsupported element type "
                     << getDataTypeName(value->t().data_type());
+  }
   return success(!n.hasFailed());
 }
 
@@ -915,8 +1071,10 @@ LogicalResult convertConstant(NodeContext &n) {
     auto imported = importTensor(ctx, attr->t(), blobName,
                                  "node '" + n.getName() + "' (Constant) attribute 'value'",
                                  n.getLoc(), n.getModelDir());
-    if (failed(imported))
+    if (failed(imported)) {
+      n.setFailed(); // reported by importTensor
       return failure();
+    }
     value = *imported;
   } else if (n.hasAttr("value_float")) {
     value = DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()),
@@ -955,8 +1113,10 @@ LogicalResult convertConstantOfShape(NodeContext &n) {
     auto imported = importTensor(n.getContext(), attr->t(), n.getName(),
                                  "node '" + n.getName() + "' (ConstantOfShape) attribute 'value'",
                                  n.getLoc(), n.getModelDir());
-    if (failed(imported))
+    if (failed(imported)) {
+      n.setFailed(); // reported by importTensor
       return failure();
+    }
     auto dense = dyn_cast<DenseElementsAttr>(*imported);
     if (!dense || dense.getNumElements() != 1)
       return n.emitError() << "attribute 'value' must hold exactly one element";
@@ -1003,44 +1163,6 @@ LogicalResult convertGather(NodeContext &n) {
     }
   }
   return bind(n, n.create<GatherOp>({data, indices}, n.i64Attr("axis", *axis)));
-}
-
-/// Cast's target data type: an integer from opset 6 on, a type name ("FLOAT") before.
-std::optional<int32_t> getCastTarget(NodeView &n) {
-  const onnx::AttributeProto *to = n.findAttr("to");
-  if (!to) {
-    n.emitError() << "missing required attribute 'to'";
-    return std::nullopt;
-  }
-  if (to->type() == onnx::AttributeProto::STRING) {
-    for (int32_t type = 1; type < 64; ++type)
-      if (getDataTypeName(type) == to->s())
-        return type;
-    n.emitError() << "unknown type name '" << to->s() << "' in attribute 'to'";
-    return std::nullopt;
-  }
-  int64_t type = n.getInt("to", 0);
-  if (n.hasFailed())
-    return std::nullopt;
-  return static_cast<int32_t>(type);
-}
-
-LogicalResult checkCast(NodeView &n) {
-  std::optional<int32_t> to = getCastTarget(n);
-  if (to && !getElementType(n.getContext(), *to))
-    n.emitError() << "cast to " << getDataTypeName(*to) << " is not supported";
-  return success(!n.hasFailed());
-}
-
-LogicalResult convertCast(NodeContext &n) {
-  Value x = n.input(0);
-  std::optional<int32_t> to = getCastTarget(n);
-  if (!x || !to)
-    return failure();
-  Type type = getElementType(n.getContext(), *to);
-  if (!type)
-    return failure(); // reported by checkCast
-  return bind(n, n.create<CastOp>(x, {}, RankedTensorType::get(typeOf(x).getShape(), type)));
 }
 
 } // namespace
@@ -1094,9 +1216,9 @@ const llvm::StringMap<OpHandler> &getOpHandlers() {
     t["Gemm"] = {convertGemm};
     t["MatMul"] = {convertMatMul};
     // Normalization, pooling, softmax. Optional training outputs (BatchNormalization's
-    // running statistics, MaxPool's Indices, Dropout's mask) are unsupported when used.
-    t["BatchNormalization"] = {convertBatchNorm, checkBatchNorm};
-    t["MaxPool"] = {convertPool<PoolKind::max>, checkPool};
+    // running statistics) are unsupported when used. MaxPool (with its Indices output) is
+    // registered by registerNNHandlers.
+    t["BatchNormalization"] = {convertBatchNorm, checkBatchNorm, 3};
     t["AveragePool"] = {convertPool<PoolKind::avg>, checkPool};
     t["GlobalMaxPool"] = {convertGlobalPool<PoolKind::max>};
     t["GlobalAveragePool"] = {convertGlobalPool<PoolKind::avg>};
@@ -1109,16 +1231,37 @@ const llvm::StringMap<OpHandler> &getOpHandlers() {
     t["Unsqueeze"] = {convertUnsqueeze};
     t["Transpose"] = {convertTranspose};
     t["Concat"] = {convertConcat};
-    t["Identity"] = {convertIdentity};
+    t["Identity"] = {convertIdentity, nullptr, 1, /*sequences=*/true};
     t["Dropout"] = {convertDropout, nullptr, 2};
     t["Constant"] = {convertConstant, checkConstant};
     t["ConstantOfShape"] = {convertConstantOfShape};
     t["Shape"] = {convertShape};
     t["Gather"] = {convertGather};
-    t["Cast"] = {convertCast, checkCast};
+    // Op families with handlers in compiler/import/handlers/.
+    registerElementwiseHandlers(t);
+    registerReductionHandlers(t);
+    registerTensorHandlers(t);
+    registerNNHandlers(t);
+    registerControlFlowHandlers(t);
+    registerLinalgHandlers(t);
+    registerSequenceHandlers(t);
     return t;
   }();
   return table;
+}
+
+bool isDefaultDomain(llvm::StringRef domain) { return domain.empty() || domain == "ai.onnx"; }
+
+bool isSupportedDomain(llvm::StringRef domain) {
+  return isDefaultDomain(domain) || domain == "ai.onnx.preview";
+}
+
+const OpHandler *findOpHandler(llvm::StringRef domain, llvm::StringRef opType) {
+  const llvm::StringMap<OpHandler> &table = getOpHandlers();
+  auto it = isDefaultDomain(domain)     ? table.find(opType)
+            : isSupportedDomain(domain) ? table.find((domain + "." + opType).str())
+                                        : table.end();
+  return it == table.end() ? nullptr : &it->second;
 }
 
 } // namespace modelc::import

@@ -25,11 +25,13 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace onnx {
 class AttributeProto;
+class GraphProto;
 class NodeProto;
 } // namespace onnx
 
@@ -61,6 +63,8 @@ public:
   mlir::InFlightDiagnostic emitError();
   /// True once any error was reported for this node.
   bool hasFailed() const { return anyError; }
+  /// Marks the node failed after an error reported elsewhere (e.g. by importTensor).
+  void setFailed() { anyError = true; }
 
   /// Attribute access; defaults apply when the attribute is absent.
   const onnx::AttributeProto *findAttr(llvm::StringRef name) const;
@@ -90,22 +94,56 @@ protected:
   bool anyError = false;
 };
 
+/// An ONNX sequence (seq(tensor)) whose length and element shapes are known at compile
+/// time: the list of its element tensors. Sequences exist only in the importer; the graph
+/// dialect sees their elements. `elementType` is the declared element type (SequenceEmpty's
+/// dtype, or the elements'), kept so that empty sequences still type-check insertions.
+struct Sequence {
+  llvm::SmallVector<mlir::Value> elements;
+  mlir::Type elementType;
+};
+
+/// What an ONNX name is bound to during import: a tensor value, or a sequence.
+struct Binding {
+  mlir::Value tensor;
+  std::optional<Sequence> sequence;
+
+  Binding() = default;
+  Binding(mlir::Value tensor) : tensor(tensor) {}
+  Binding(Sequence sequence) : sequence(std::move(sequence)) {}
+  bool isSequence() const { return sequence.has_value(); }
+  explicit operator bool() const { return tensor || sequence; }
+};
+
+/// Imports a subgraph (an If branch, a Loop or Scan body) inline: see
+/// NodeContext::importSubgraph.
+using SubgraphImporter = std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(
+    const onnx::GraphProto &graph, llvm::StringRef parentName, llvm::ArrayRef<mlir::Value> inputs)>;
+
 /// What a handler's `convert` works with: the node, its input values and a builder whose
 /// insertion point is the end of @main's body.
 class NodeContext : public NodeView {
 public:
-  NodeContext(const NodeView &view, mlir::OpBuilder &builder, llvm::ArrayRef<mlir::Value> inputs)
+  NodeContext(const NodeView &view, mlir::OpBuilder &builder, llvm::ArrayRef<Binding> inputs)
       : NodeView(view), builder(builder), inputs(inputs.begin(), inputs.end()),
         outputs(getNumOutputs()) {}
 
   mlir::OpBuilder &getBuilder() { return builder; }
 
-  /// Input i, or null (reported as an error) when the node does not provide it.
+  /// Input i, or null (reported as an error) when the node does not provide it or it is a
+  /// sequence.
   mlir::Value input(unsigned i);
   /// Input i, or null without an error when it is absent (empty name or beyond the end).
+  /// Only handlers marked `sequences` can see a sequence here (as null): the importer
+  /// rejects sequence inputs of every other handler before it runs.
   mlir::Value optionalInput(unsigned i) const;
-  /// All present inputs, in order.
+  /// All present tensor inputs, in order.
   llvm::SmallVector<mlir::Value> presentInputs() const;
+
+  /// Whether input i is present and a sequence.
+  bool isSequenceInput(unsigned i) const { return i < inputs.size() && inputs[i].isSequence(); }
+  /// Input i as a sequence, or null (reported) when it is absent or a tensor.
+  const Sequence *sequenceInput(unsigned i);
 
   static mlir::RankedTensorType getType(mlir::Value v) {
     return mlir::cast<mlir::RankedTensorType>(v.getType());
@@ -117,9 +155,29 @@ public:
   /// Same, as integers.
   std::optional<llvm::SmallVector<int64_t>> getConstantInts(unsigned i, llvm::StringRef what);
 
-  /// Binds output i of the node to `v`.
-  void setOutput(unsigned i, mlir::Value v) { outputs[i] = v; }
-  mlir::Value getOutput(unsigned i) const { return outputs[i]; }
+  /// Imports `graph` (a GRAPH attribute of this node) inline at the builder's insertion
+  /// point: its formal inputs are bound to `inputs` in order, other names resolve in the
+  /// enclosing scopes, its nodes are converted by their handlers and its outputs returned.
+  /// Errors are reported (naming the subgraph's nodes); failure then.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  importSubgraph(const onnx::GraphProto &graph, llvm::ArrayRef<mlir::Value> inputs);
+  void setSubgraphImporter(const SubgraphImporter *importer) { subgraphImporter = importer; }
+  /// The GRAPH attribute `name`, or null (reported) when it is absent or not a graph.
+  const onnx::GraphProto *getGraphAttr(llvm::StringRef name);
+
+  /// Binds output i of the node to `v`; ignored when the node has no output i (nodes may
+  /// list fewer outputs than the op defines).
+  void setOutput(unsigned i, mlir::Value v) {
+    if (i < outputs.size())
+      outputs[i] = Binding(v);
+  }
+  /// Binds output i of the node to a sequence (handlers marked `sequences` only).
+  void setSequenceOutput(unsigned i, Sequence s) {
+    if (i < outputs.size())
+      outputs[i] = Binding(std::move(s));
+  }
+  mlir::Value getOutput(unsigned i) const { return outputs[i].tensor; }
+  const Binding &getOutputBinding(unsigned i) const { return outputs[i]; }
 
   /// Normalizes a possibly negative axis against `rank`; reports an error naming the
   /// attribute when it is out of [-rank, rank).
@@ -160,8 +218,9 @@ private:
   mlir::Value verifyAndFold(mlir::Operation *op);
 
   mlir::OpBuilder &builder;
-  llvm::SmallVector<mlir::Value> inputs;
-  llvm::SmallVector<mlir::Value> outputs;
+  llvm::SmallVector<Binding> inputs;
+  llvm::SmallVector<Binding> outputs;
+  const SubgraphImporter *subgraphImporter = nullptr;
 };
 
 template <typename OpTy>
@@ -200,6 +259,51 @@ mlir::Value NodeContext::create(mlir::ValueRange operands,
   return verifyAndFold(builder.create(state));
 }
 
+//===----------------------------------------------------------------------===//
+// Helpers shared by the handler families (compiler/import/handlers/)
+//===----------------------------------------------------------------------===//
+
+inline mlir::RankedTensorType typeOf(mlir::Value v) { return NodeContext::getType(v); }
+
+/// Binds `v` to output 0; null means the handler already reported an error.
+mlir::LogicalResult bind(NodeContext &n, mlir::Value v);
+
+/// Product of `dims` (1 for none).
+int64_t product(llvm::ArrayRef<int64_t> dims);
+
+/// Input 0 when it holds floating-point values (the only type ONNX allows for most
+/// activations and transcendental functions); null and an error otherwise.
+mlir::Value floatInput(NodeContext &n);
+
+/// Before opset 7, binary ops broadcast only with broadcast=1, aligning B with A starting
+/// at `axis`; returns `b` reshaped for numpy broadcasting (or unchanged).
+mlir::Value alignLegacyBroadcast(NodeContext &n, mlir::Value a, mlir::Value b);
+
+/// A broadcasting binary graph op; operands must have the same element type.
+template <typename OpTy> mlir::Value createBinary(NodeContext &n, mlir::Value a, mlir::Value b) {
+  mlir::Type ea = typeOf(a).getElementType(), eb = typeOf(b).getElementType();
+  if (ea != eb) {
+    n.emitError() << "operands have different element types " << ea << " and " << eb;
+    return {};
+  }
+  return n.create<OpTy>({a, b});
+}
+
+/// Checks the `auto_pad` attribute of a windowed op (Conv, pools).
+mlir::LogicalResult checkAutoPad(NodeView &n);
+
+/// Strides, dilations and explicit pads of a sliding window; `auto_pad` is resolved to
+/// pads from the static input extents (ONNX Conv/Pool: SAME_* keep ceil(in / stride)
+/// outputs, the odd pad going to the end for SAME_UPPER and to the start for SAME_LOWER).
+struct Window {
+  llvm::SmallVector<int64_t> strides, dilations, pads;
+};
+
+/// Reads strides/dilations/pads/auto_pad for a window of `kernel` over `inDims`; reports
+/// invalid values and windows larger than the padded input.
+std::optional<Window> getWindow(NodeContext &n, llvm::ArrayRef<int64_t> inDims,
+                                llvm::ArrayRef<int64_t> kernel);
+
 /// How one ONNX op type is imported.
 struct OpHandler {
   /// Creates the node's ops and binds its outputs.
@@ -208,10 +312,31 @@ struct OpHandler {
   mlir::LogicalResult (*check)(NodeView &node) = nullptr;
   /// Outputs the handler binds: a later output that something reads is unsupported.
   unsigned numOutputs = 1;
+  /// The handler reads or binds sequences (NodeContext::sequenceInput, setSequenceOutput).
+  /// A sequence input of any other handler is reported before it runs.
+  bool sequences = false;
 };
 
-/// The handler table of the default domain ("" / "ai.onnx"), keyed by op type.
+/// The handler table, keyed by op type for the default domain ("" / "ai.onnx") and by
+/// "domain.OpType" for the few ops of other domains modelc implements
+/// (ai.onnx.preview.FlexAttention).
 const llvm::StringMap<OpHandler> &getOpHandlers();
+
+/// True for "" and "ai.onnx".
+bool isDefaultDomain(llvm::StringRef domain);
+/// Domains with handlers: the default one and ai.onnx.preview (some of its ops).
+bool isSupportedDomain(llvm::StringRef domain);
+/// The handler of `opType` in `domain`, or null.
+const OpHandler *findOpHandler(llvm::StringRef domain, llvm::StringRef opType);
+
+/// Each op family registers its handlers from its own file in compiler/import/handlers/.
+void registerElementwiseHandlers(llvm::StringMap<OpHandler> &table);
+void registerReductionHandlers(llvm::StringMap<OpHandler> &table);
+void registerTensorHandlers(llvm::StringMap<OpHandler> &table);
+void registerNNHandlers(llvm::StringMap<OpHandler> &table);
+void registerControlFlowHandlers(llvm::StringMap<OpHandler> &table);
+void registerLinalgHandlers(llvm::StringMap<OpHandler> &table);
+void registerSequenceHandlers(llvm::StringMap<OpHandler> &table);
 
 } // namespace modelc::import
 

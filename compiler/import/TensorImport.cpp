@@ -11,6 +11,7 @@
 #include "compiler/import/TensorImport.h"
 
 #include "dialects/Graph/ConstantUtils.h"
+#include "dialects/Graph/GraphDialect.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -51,7 +52,33 @@ enum DataType : int32_t {
   kComplex64 = 14,
   kComplex128 = 15,
   kBfloat16 = 16,
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUint4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,
+  kFloat8E8M0 = 24,
+  kUint2 = 25,
+  kInt2 = 26,
 };
+
+/// Bits per element of the types TensorProto packs several to a byte (low bits first), 0
+/// for the others.
+int64_t packedBits(int32_t dataType) {
+  switch (dataType) {
+  case kUint4:
+  case kInt4:
+  case kFloat4E2M1:
+    return 4;
+  case kUint2:
+  case kInt2:
+    return 2;
+  default:
+    return 0;
+  }
+}
 } // namespace
 
 Type getElementType(MLIRContext *ctx, int32_t dataType) {
@@ -84,6 +111,26 @@ Type getElementType(MLIRContext *ctx, int32_t dataType) {
     return un(64);
   case kBool:
     return sl(1);
+  case kFloat8E4M3FN:
+    return Float8E4M3FNType::get(ctx);
+  case kFloat8E4M3FNUZ:
+    return Float8E4M3FNUZType::get(ctx);
+  case kFloat8E5M2:
+    return Float8E5M2Type::get(ctx);
+  case kFloat8E5M2FNUZ:
+    return Float8E5M2FNUZType::get(ctx);
+  case kUint4:
+    return un(4);
+  case kInt4:
+    return sl(4);
+  case kUint2:
+    return un(2);
+  case kInt2:
+    return sl(2);
+  case kFloat4E2M1:
+    return graph::Float4E2M1FNType::get(ctx);
+  case kFloat8E8M0:
+    return graph::Float8E8M0FNUType::get(ctx);
   default:
     return {};
   }
@@ -129,14 +176,16 @@ std::string sanitizeBlobName(StringRef name) {
 }
 
 /// Copies the typed data field matching `dataType` into little-endian bytes of `esize`
-/// bytes per element. Fails (without diagnosing) when the field has `count != numel`.
+/// bytes per element. Fails (without diagnosing) when the field has `count != numel`; the
+/// count is checked before anything is allocated, since `numel` comes from the model's dims
+/// and may be huge while the field holds a few values.
 static FailureOr<std::vector<char>> readTypedFields(const onnx::TensorProto &t, int32_t dataType,
                                                     int64_t numel, int64_t esize, int64_t &count) {
-  std::vector<char> bytes(numel * esize);
   auto fill = [&](const auto &field, auto convert) -> FailureOr<std::vector<char>> {
     count = field.size();
     if (count != numel)
       return failure();
+    std::vector<char> bytes(numel * esize);
     for (int64_t i = 0; i < numel; ++i) {
       auto v = convert(field.Get(static_cast<int>(i)));
       std::memcpy(bytes.data() + i * esize, &v, esize);
@@ -165,6 +214,16 @@ static FailureOr<std::vector<char>> readTypedFields(const onnx::TensorProto &t, 
   case kInt8:
     return fill(t.int32_data(), [](int32_t v) { return static_cast<int8_t>(v); });
   case kUint8:
+  case kFloat8E4M3FN: // 8-bit floats: the bit patterns
+  case kFloat8E4M3FNUZ:
+  case kFloat8E5M2:
+  case kFloat8E5M2FNUZ:
+  case kFloat8E8M0:
+  case kUint4: // packed types: one int32 per packed byte (`numel` counts bytes here)
+  case kInt4:
+  case kFloat4E2M1:
+  case kUint2:
+  case kInt2:
     return fill(t.int32_data(), [](int32_t v) { return static_cast<uint8_t>(v); });
   case kBool:
     return fill(t.int32_data(), [](int32_t v) { return static_cast<uint8_t>(v != 0); });
@@ -255,7 +314,9 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, const onnx::TensorProto &
   auto type = RankedTensorType::get(dims, elementType);
   int64_t numel = type.getNumElements();
   int64_t esize = getElementByteSize(elementType);
-  int64_t expectedBytes = numel * esize;
+  // 4- and 2-bit types are packed in the file and stored one element per byte here.
+  int64_t bits = packedBits(dataType);
+  int64_t expectedBytes = bits ? (numel * bits + 7) / 8 : numel * esize;
 
   // `bytes` views the data where it lies (raw_data, a mapped external file) when possible;
   // weights are copied once, into the resource blob.
@@ -277,11 +338,21 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, const onnx::TensorProto &
     bytes = ArrayRef<char>(raw.data(), raw.size());
   } else {
     int64_t count = 0;
-    auto data = readTypedFields(t, dataType, numel, esize, count);
+    auto data = readTypedFields(t, dataType, bits ? expectedBytes : numel, bits ? 1 : esize, count);
     if (failed(data))
       return emitError(loc) << what << " holds " << count << " values but its shape needs "
-                            << numel;
+                            << (bits ? expectedBytes : numel)
+                            << (bits ? " (packed bytes)" : "");
     owned = std::move(*data);
+    bytes = owned;
+  }
+  if (bits) {
+    std::vector<char> unpacked(numel);
+    int64_t perByte = 8 / bits, mask = (1 << bits) - 1;
+    for (int64_t i = 0; i < numel; ++i)
+      unpacked[i] = static_cast<char>(
+          (static_cast<uint8_t>(bytes[i / perByte]) >> ((i % perByte) * bits)) & mask);
+    owned = std::move(unpacked);
     bytes = owned;
   }
   // Booleans are stored one byte each; anything nonzero is true.
@@ -292,7 +363,7 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, const onnx::TensorProto &
     bytes = owned;
   }
 
-  if (numel > kMaxDenseElements)
+  if (numel > kMaxDenseElements || !isDenseElementType(elementType))
     return makeResourceAttr(type, sanitizeBlobName(blobName), bytes);
   if (elementType.isInteger(1)) {
     SmallVector<bool> values(bytes.begin(), bytes.end());

@@ -31,8 +31,9 @@ constexpr int64_t kMaxElements = int64_t(1) << 40;
 constexpr int64_t kMaxDenseElements = 64;
 
 /// The MLIR element type of ONNX `TensorProto.DataType` value `dataType` (FLOAT -> f32,
-/// INT8 -> i8, UINT8 -> ui8, BOOL -> i1, ...); null for types modelc does not support
-/// (strings, complex, 8/4/2-bit floats and integers, unknown values).
+/// INT8 -> i8, UINT8 -> ui8, BOOL -> i1, FLOAT8E4M3FN -> f8E4M3FN, INT4 -> i4, UINT2 -> ui2,
+/// FLOAT4E2M1 -> !graph.f4E2M1FN, FLOAT8E8M0 -> !graph.f8E8M0FNU, ...); null for types
+/// modelc does not support (strings, complex, 6-bit floats, unknown values).
 mlir::Type getElementType(mlir::MLIRContext *context, int32_t dataType);
 
 /// The ONNX spelling of a data type for messages: "FLOAT", "STRING", "data type 42".
@@ -48,7 +49,7 @@ std::string sanitizeBlobName(llvm::StringRef name);
 
 /// Converts `tensor` (raw_data, typed data fields or external data relative to `modelDir`)
 /// to a dense attribute (<= kMaxDenseElements elements) or a resource blob named after
-/// `blobName`. Errors are emitted at `loc` and name the tensor as `what`
+/// `blobName`. Packed 4- and 2-bit data is unpacked to one element per byte (low bits). Errors are emitted at `loc` and name the tensor as `what`
 /// (e.g. "initializer 'conv1.weight'").
 mlir::FailureOr<mlir::ElementsAttr> importTensor(mlir::MLIRContext *context,
                                                  const onnx::TensorProto &tensor,

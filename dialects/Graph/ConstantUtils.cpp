@@ -1,11 +1,15 @@
 //===- ConstantUtils.cpp - Host-side views of constant tensors ------------===//
 //
 // Implements byte access to dense and resource constants and the numeric conversions that
-// folders use. Elements are stored little-endian in their natural width; i1 takes a byte.
+// folders use. Elements are stored little-endian in their natural width; i1, the 4- and 2-bit
+// integers (low bits) and the 8- and 4-bit floats (bit patterns) take a byte. Narrow float
+// conversions are runtime_min's (mc_scalar.h), so folding converts as generated code does.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Graph/ConstantUtils.h"
+#include "dialects/Graph/GraphDialect.h"
+#include "runtime_min/mc_scalar.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -19,10 +23,12 @@ using namespace mlir;
 namespace modelc {
 
 int64_t getElementByteSize(Type elementType) {
-  if (elementType.isInteger(1))
-    return 1;
+  if (elementType.isInteger(1) || !elementType.isIntOrFloat())
+    return 1; // bool, graph storage types (FLOAT4E2M1, FLOAT8E8M0)
   return (elementType.getIntOrFloatBitWidth() + 7) / 8;
 }
+
+bool isDenseElementType(Type elementType) { return elementType.isIntOrFloat(); }
 
 std::optional<ArrayRef<char>> getResourceBytes(ElementsAttr attr) {
   auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
@@ -57,7 +63,7 @@ std::optional<std::vector<char>> getConstantBytes(ElementsAttr attr) {
   if (dense.isSplat()) {
     for (int64_t i = 0; i < numel; ++i)
       std::memcpy(bytes.data() + i * elemSize, raw.data(), elemSize);
-  } else {
+  } else if (!bytes.empty()) { // memcpy needs non-null pointers, even for zero bytes
     std::memcpy(bytes.data(), raw.data(), bytes.size());
   }
   return bytes;
@@ -88,6 +94,19 @@ template <typename T> static void store(char *p, T v) { std::memcpy(p, &v, sizeo
 double ConstantValue::getDouble(int64_t i) const {
   Type et = type.getElementType();
   const char *p = bytes.data() + i * getElementSize();
+  uint8_t byte = static_cast<uint8_t>(*p);
+  if (isa<Float8E4M3FNType>(et))
+    return mc_f8e4m3fn_to_f(byte);
+  if (isa<Float8E4M3FNUZType>(et))
+    return mc_f8e4m3fnuz_to_f(byte);
+  if (isa<Float8E5M2Type>(et))
+    return mc_f8e5m2_to_f(byte);
+  if (isa<Float8E5M2FNUZType>(et))
+    return mc_f8e5m2fnuz_to_f(byte);
+  if (isa<graph::Float4E2M1FNType>(et))
+    return mc_f4e2m1_to_f(byte);
+  if (isa<graph::Float8E8M0FNUType>(et))
+    return mc_f8e8m0_to_f(byte);
   if (et.isF32())
     return load<float>(p);
   if (et.isF64())
@@ -103,13 +122,16 @@ double ConstantValue::getDouble(int64_t i) const {
 
 int64_t ConstantValue::getInt(int64_t i) const {
   Type et = type.getElementType();
-  if (isa<FloatType>(et))
+  if (isa<FloatType>(et) || !et.isIntOrFloat())
     return static_cast<int64_t>(getDouble(i));
   const char *p = bytes.data() + i * getElementSize();
   bool isUnsigned = et.isUnsignedInteger();
-  switch (et.getIntOrFloatBitWidth()) {
+  switch (unsigned w = et.getIntOrFloatBitWidth()) {
   case 1:
     return *p != 0;
+  case 2:
+  case 4: // the low bits of a byte
+    return isUnsigned ? int64_t(*p & ((1 << w) - 1)) : int64_t(mc_sextn(*p, w));
   case 8:
     return isUnsigned ? int64_t(load<uint8_t>(p)) : int64_t(load<int8_t>(p));
   case 16:
@@ -124,6 +146,19 @@ int64_t ConstantValue::getInt(int64_t i) const {
 void ConstantValue::setDouble(int64_t i, double v) {
   Type et = type.getElementType();
   char *p = bytes.data() + i * getElementSize();
+  // Narrow floats round to nearest even without saturating (as arith.truncf does).
+  if (isa<Float8E4M3FNType>(et))
+    return store<uint8_t>(p, mc_f_to_f8e4m3fn(v));
+  if (isa<Float8E4M3FNUZType>(et))
+    return store<uint8_t>(p, mc_f_to_f8e4m3fnuz(v));
+  if (isa<Float8E5M2Type>(et))
+    return store<uint8_t>(p, mc_f_to_f8e5m2(v));
+  if (isa<Float8E5M2FNUZType>(et))
+    return store<uint8_t>(p, mc_f_to_f8e5m2fnuz(v));
+  if (isa<graph::Float4E2M1FNType>(et))
+    return store<uint8_t>(p, mc_f_to_f4e2m1(v));
+  if (isa<graph::Float8E8M0FNUType>(et))
+    return store<uint8_t>(p, mc_f_to_f8e8m0(static_cast<float>(v), true, 0));
   if (et.isF32())
     return store<float>(p, static_cast<float>(v));
   if (et.isF64())
@@ -141,12 +176,16 @@ void ConstantValue::setDouble(int64_t i, double v) {
 
 void ConstantValue::setInt(int64_t i, int64_t v) {
   Type et = type.getElementType();
-  if (isa<FloatType>(et))
+  if (isa<FloatType>(et) || !et.isIntOrFloat())
     return setDouble(i, static_cast<double>(v));
   char *p = bytes.data() + i * getElementSize();
-  switch (et.getIntOrFloatBitWidth()) {
+  switch (unsigned w = et.getIntOrFloatBitWidth()) {
   case 1:
     *p = v != 0;
+    return;
+  case 2:
+  case 4: // wraps, stored in the low bits
+    *p = static_cast<char>(v & ((1 << w) - 1));
     return;
   case 8:
     return store<uint8_t>(p, static_cast<uint8_t>(v));
@@ -168,7 +207,7 @@ ElementsAttr makeResourceAttr(RankedTensorType type, StringRef name, ArrayRef<ch
 static constexpr size_t kMaxDenseBytes = 1024;
 
 ElementsAttr ConstantValue::toAttr(StringRef blobName) const {
-  if (bytes.size() > kMaxDenseBytes)
+  if (bytes.size() > kMaxDenseBytes || !isDenseElementType(type.getElementType()))
     return makeResourceAttr(type, blobName, bytes);
   if (type.getElementType().isInteger(1)) {
     SmallVector<bool> values;

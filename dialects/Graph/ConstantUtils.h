@@ -19,8 +19,13 @@
 
 namespace modelc {
 
-/// Bytes per element as stored in buffers and weight files (i1 is one byte).
+/// Bytes per element as stored in buffers and weight files (i1, 4- and 2-bit integers and the
+/// graph dialect's FLOAT4E2M1/FLOAT8E8M0 take one byte).
 int64_t getElementByteSize(mlir::Type elementType);
+
+/// Whether a DenseElementsAttr can hold `elementType` (builtin integers and floats); the
+/// graph dialect's storage types are always resource blobs.
+bool isDenseElementType(mlir::Type elementType);
 
 /// Returns the raw little-endian bytes of `attr`, one element after another (splats
 /// expanded, i1 as one byte per element). Empty optional when the bytes are not available

@@ -25,6 +25,7 @@ def Graph_Dialect : Dialect {
   }];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 0;
+  let useDefaultTypePrinterParser = 1;
 }
 
 #endif // MODELC_GRAPH_DIALECT_TD

@@ -6,8 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialects/Graph/GraphOps.h"
-#include "dialects/Graph/ConstantUtils.h"
+#include "dialects/Graph/GraphOpUtils.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
@@ -17,6 +16,7 @@
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -27,12 +27,6 @@ using namespace modelc::graph;
 
 #define GET_OP_CLASSES
 #include "dialects/Graph/GraphOps.cpp.inc"
-
-/// Folders only evaluate constants up to this many elements; larger ones are left to the
-/// constant-folding pass, which decides with a size budget.
-static constexpr int64_t kMaxFoldElements = 1 << 16;
-
-static RankedTensorType getRanked(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 //===----------------------------------------------------------------------===//
 // ConstantOp
@@ -56,78 +50,6 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // Binary elementwise ops
 //===----------------------------------------------------------------------===//
 
-static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhs, Value rhs,
-                                    SmallVectorImpl<Type> &inferred) {
-  auto l = getRanked(lhs), r = getRanked(rhs);
-  SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(l.getShape(), r.getShape(), shape))
-    return emitOptionalError(loc, "operands of shapes ", l, " and ", r,
-                             " are not broadcast-compatible");
-  inferred.push_back(RankedTensorType::get(shape, l.getElementType()));
-  return success();
-}
-
-/// Evaluates `fn` elementwise over two broadcast constants.
-template <typename Fn>
-static OpFoldResult foldBinary(Operation *op, Attribute lhsAttr, Attribute rhsAttr, Fn fn) {
-  auto lhs = dyn_cast_or_null<ElementsAttr>(lhsAttr);
-  auto rhs = dyn_cast_or_null<ElementsAttr>(rhsAttr);
-  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-  if (!lhs || !rhs || !resultType.hasStaticShape() ||
-      resultType.getNumElements() > kMaxFoldElements)
-    return {};
-  auto l = ConstantValue::get(lhs), r = ConstantValue::get(rhs);
-  if (!l || !r)
-    return {};
-  ConstantValue out = ConstantValue::zeros(resultType);
-  ArrayRef<int64_t> shape = resultType.getShape();
-  int64_t rank = shape.size();
-  auto strides = [&](RankedTensorType t) {
-    SmallVector<int64_t> s(rank, 0);
-    int64_t stride = 1, offset = rank - t.getRank();
-    for (int64_t d = t.getRank() - 1; d >= 0; --d) {
-      s[d + offset] = t.getDimSize(d) == 1 ? 0 : stride;
-      stride *= t.getDimSize(d);
-    }
-    return s;
-  };
-  SmallVector<int64_t> ls = strides(l->getType()), rs = strides(r->getType());
-  bool isFloat = isa<FloatType>(resultType.getElementType());
-  SmallVector<int64_t> idx(rank, 0);
-  for (int64_t i = 0, n = resultType.getNumElements(); i < n; ++i) {
-    int64_t li = 0, ri = 0;
-    for (int64_t d = 0; d < rank; ++d) {
-      li += idx[d] * ls[d];
-      ri += idx[d] * rs[d];
-    }
-    if (isFloat) {
-      out.setDouble(i, fn(l->getDouble(li), r->getDouble(ri)));
-    } else {
-      auto v = fn(l->getInt(li), r->getInt(ri));
-      if (!v)
-        return {}; // e.g. integer division by zero: leave it to run time
-      out.setInt(i, *v);
-    }
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++idx[d] < shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
-  return out.toAttr();
-}
-
-namespace {
-/// Applies a binary function to doubles (floats) or int64 (integers, nullopt = not foldable).
-template <typename F, typename I> struct BinaryFn {
-  F f;
-  I i;
-  double operator()(double a, double b) const { return f(a, b); }
-  std::optional<int64_t> operator()(int64_t a, int64_t b) const { return i(a, b); }
-};
-template <typename F, typename I> BinaryFn<F, I> makeFn(F f, I i) { return {f, i}; }
-} // namespace
-
 #define MODELC_BINARY_OP(OP, FLOATEXPR, INTEXPR)                                                   \
   LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,  \
                                      SmallVectorImpl<Type> &inferred) {                            \
@@ -140,33 +62,104 @@ template <typename F, typename I> BinaryFn<F, I> makeFn(F f, I i) { return {f, i
                [](int64_t a, int64_t b) -> std::optional<int64_t> { return INTEXPR; }));           \
   }
 
-MODELC_BINARY_OP(AddOp, a + b, a + b)
-MODELC_BINARY_OP(SubOp, a - b, a - b)
-MODELC_BINARY_OP(MulOp, a *b, a *b)
-MODELC_BINARY_OP(DivOp, a / b, b == 0 ? std::nullopt : std::optional<int64_t>(a / b))
+// Integer folds wrap around in two's complement, as numpy (ONNX's reference
+// implementation) does; signed overflow must not happen in the compiler itself.
+static int64_t wrap(uint64_t v) { return static_cast<int64_t>(v); }
+static uint64_t bits(int64_t v) { return static_cast<uint64_t>(v); }
+static int64_t wrappingPow(int64_t base, int64_t exponent) {
+  uint64_t result = 1, b = bits(base);
+  for (uint64_t e = bits(exponent); e; e >>= 1, b *= b)
+    if (e & 1)
+      result *= b;
+  return wrap(result);
+}
+
+MODELC_BINARY_OP(AddOp, a + b, wrap(bits(a) + bits(b)))
+MODELC_BINARY_OP(SubOp, a - b, wrap(bits(a) - bits(b)))
+MODELC_BINARY_OP(MulOp, a *b, wrap(bits(a) * bits(b)))
+MODELC_BINARY_OP(DivOp, a / b,
+                 b == 0    ? std::nullopt
+                 : b == -1 ? std::optional<int64_t>(wrap(0 - bits(a))) // INT64_MIN / -1
+                           : std::optional<int64_t>(a / b))
 MODELC_BINARY_OP(PowOp, std::pow(a, b),
-                 b < 0 ? std::nullopt
-                       : std::optional<int64_t>(static_cast<int64_t>(std::pow(a, b))))
+                 b < 0 ? std::nullopt : std::optional<int64_t>(wrappingPow(a, b)))
 MODELC_BINARY_OP(MaxOp, std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b), std::max(a, b))
 MODELC_BINARY_OP(MinOp, std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b), std::min(a, b))
 #undef MODELC_BINARY_OP
+
+//===----------------------------------------------------------------------===//
+// Unary elementwise ops without attributes
+//===----------------------------------------------------------------------===//
+
+/// Evaluates `fn` on every element of a small constant; integers go through double, which
+/// is exact for the magnitudes of shape arithmetic.
+template <typename Fn> static OpFoldResult foldUnary(Operation *op, Attribute inAttr, Fn fn) {
+  auto in = dyn_cast_or_null<ElementsAttr>(inAttr);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!in || type.getNumElements() > kMaxFoldElements)
+    return {};
+  auto value = ConstantValue::get(in);
+  if (!value)
+    return {};
+  ConstantValue out = ConstantValue::zeros(type);
+  bool isFloat = isa<FloatType>(type.getElementType());
+  for (int64_t i = 0; i < out.getNumElements(); ++i) {
+    if (isFloat) {
+      out.setDouble(i, fn(value->getDouble(i)));
+      continue;
+    }
+    double r = fn(static_cast<double>(value->getInt(i)));
+    if (!std::isfinite(r))
+      return {};
+    out.setInt(i, static_cast<int64_t>(std::llround(r)));
+  }
+  return out.toAttr("folded");
+}
+
+#define MODELC_UNARY_FOLD(OP, EXPR)                                                                \
+  OpFoldResult OP::fold(FoldAdaptor adaptor) {                                                     \
+    return foldUnary(getOperation(), adaptor.getInput(), [](double x) -> double { return EXPR; }); \
+  }
+MODELC_UNARY_FOLD(ReluOp, x > 0 ? x : 0)
+MODELC_UNARY_FOLD(SigmoidOp, 1 / (1 + std::exp(-x)))
+MODELC_UNARY_FOLD(TanhOp, std::tanh(x))
+MODELC_UNARY_FOLD(HardSwishOp, x *std::max(0.0, std::min(1.0, x / 6 + 0.5)))
+MODELC_UNARY_FOLD(AbsOp, std::fabs(x))
+MODELC_UNARY_FOLD(NegOp, -x)
+MODELC_UNARY_FOLD(ExpOp, std::exp(x))
+MODELC_UNARY_FOLD(LogOp, std::log(x))
+MODELC_UNARY_FOLD(SqrtOp, std::sqrt(x))
+MODELC_UNARY_FOLD(ReciprocalOp, 1 / x)
+MODELC_UNARY_FOLD(FloorOp, std::floor(x))
+MODELC_UNARY_FOLD(CeilOp, std::ceil(x))
+MODELC_UNARY_FOLD(ErfOp, std::erf(x))
+MODELC_UNARY_FOLD(SinOp, std::sin(x))
+MODELC_UNARY_FOLD(CosOp, std::cos(x))
+MODELC_UNARY_FOLD(SoftplusOp, std::log1p(std::exp(x)))
+MODELC_UNARY_FOLD(SoftsignOp, x / (1 + std::fabs(x)))
+MODELC_UNARY_FOLD(SignOp, x > 0 ? 1.0 : x < 0 ? -1.0 : x)
+MODELC_UNARY_FOLD(RoundOp, std::nearbyint(x))
+#undef MODELC_UNARY_FOLD
 
 //===----------------------------------------------------------------------===//
 // ConvOp
 //===----------------------------------------------------------------------===//
 
 /// Output extent of a sliding window along one axis (ONNX Conv/Pool shape rule).
+/// Computed in 128 bits (attributes may be as large as INT64_MAX); an extent beyond int64
+/// saturates, and the importer rejects it as a too-large result.
 static int64_t windowOutput(int64_t in, int64_t k, int64_t stride, int64_t dilation,
                             int64_t padBegin, int64_t padEnd, bool ceilMode) {
-  int64_t span = (k - 1) * dilation + 1;
-  int64_t numer = in + padBegin + padEnd - span;
+  using Wide = __int128;
+  Wide span = Wide(k - 1) * dilation + 1;
+  Wide numer = Wide(in) + padBegin + padEnd - span;
   if (numer < 0)
     return 0;
-  int64_t out = (ceilMode ? (numer + stride - 1) / stride : numer / stride) + 1;
+  Wide out = (ceilMode ? (numer + stride - 1) / stride : numer / stride) + 1;
   // A window that would start inside the end padding is dropped.
-  if (ceilMode && (out - 1) * stride >= in + padBegin)
+  if (ceilMode && (out - 1) * stride >= Wide(in) + padBegin)
     --out;
-  return out;
+  return static_cast<int64_t>(std::min<Wide>(out, std::numeric_limits<int64_t>::max()));
 }
 
 static LogicalResult checkSpatialAttrs(std::optional<Location> loc, int64_t spatial,
@@ -210,7 +203,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
 LogicalResult ConvOp::verify() {
   auto x = getRanked(getInput()), w = getRanked(getWeight());
   int64_t group = getGroup();
-  if (group <= 0 || x.getDimSize(1) != w.getDimSize(1) * group || w.getDimSize(0) % group != 0)
+  // Divisions, not `w.getDimSize(1) * group`: the group comes from the model and may overflow.
+  if (group <= 0 || x.getDimSize(1) % group != 0 || x.getDimSize(1) / group != w.getDimSize(1) ||
+      w.getDimSize(0) % group != 0)
     return emitOpError("input channels ")
            << x.getDimSize(1) << " do not match weight " << w << " with group " << group;
   if (getBias() && (getRanked(getBias()).getRank() != 1 ||

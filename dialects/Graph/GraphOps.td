@@ -10,6 +10,7 @@
 #define MODELC_GRAPH_OPS_TD
 
 include "dialects/Graph/GraphDialect.td"
+include "dialects/Graph/GraphTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/EnumAttr.td"
@@ -20,7 +21,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 class Graph_Op<string mnemonic, list<Trait> traits = []>
     : Op<Graph_Dialect, mnemonic, !listconcat(traits, [Pure])>;
 
-def Graph_Tensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
+def Graph_Tensor : RankedTensorOf<[AnyFloat, AnyInteger, Graph_StorageFloat]>;
 def Graph_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Graph_I64Tensor : RankedTensorOf<[I64]>;
 
@@ -69,7 +70,10 @@ foreach u = [["Relu", "relu", "Relu"], ["Sigmoid", "sigmoid", "Sigmoid"],
              ["Sin", "sin", "Sin"], ["Cos", "cos", "Cos"], ["Softplus", "softplus", "Softplus"],
              ["Softsign", "softsign", "Softsign"], ["Sign", "sign", "Sign"],
              ["Round", "round", "Round"]] in
-def Graph_ # !head(u) # Op : Graph_UnaryOp<!head(!tail(u)), !head(!tail(!tail(u)))>;
+def Graph_ # !head(u) # Op : Graph_UnaryOp<!head(!tail(u)), !head(!tail(!tail(u)))> {
+  // Folds on constants (shape computations such as Ceil(Div(...)) of a Range).
+  let hasFolder = 1;
+}
 
 /// Unary ops with floating-point attributes: alpha, and for some beta.
 class Graph_UnaryAlphaOp<string mnemonic, string onnxName, string alphaDefault>
@@ -147,11 +151,11 @@ def Graph_ConvOp : Graph_Op<"conv", [InferTypeOpAdaptor]> {
          : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
     ```
   }];
-  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$weight,
-                       Optional<Graph_FloatTensor>:$bias,
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$weight,
+                       Optional<Graph_Tensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations, DefaultValuedAttr<I64Attr, "1">:$group);
-  let results = (outs Graph_FloatTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -169,13 +173,13 @@ def Graph_GemmOp : Graph_Op<"gemm", [InferTypeOpAdaptor]> {
          : (tensor<1x512xf32>, tensor<1000x512xf32>, tensor<1000xf32>) -> tensor<1x1000xf32>
     ```
   }];
-  let arguments = (ins Graph_FloatTensor:$a, Graph_FloatTensor:$b,
-                       Optional<Graph_FloatTensor>:$c,
+  let arguments = (ins Graph_Tensor:$a, Graph_Tensor:$b,
+                       Optional<Graph_Tensor>:$c,
                        DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                        DefaultValuedAttr<F32Attr, "1.0">:$beta,
                        DefaultValuedAttr<BoolAttr, "false">:$trans_a,
                        DefaultValuedAttr<BoolAttr, "false">:$trans_b);
-  let results = (outs Graph_FloatTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -192,8 +196,8 @@ def Graph_MatMulOp : Graph_Op<"matmul", [InferTypeOpAdaptor]> {
     %y = graph.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x16xf32>) -> tensor<2x4x16xf32>
     ```
   }];
-  let arguments = (ins Graph_FloatTensor:$lhs, Graph_FloatTensor:$rhs);
-  let results = (outs Graph_FloatTensor:$result);
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
@@ -354,19 +358,39 @@ def Graph_GatherOp : Graph_Op<"gather", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
+def Graph_RoundModeAttr : I32EnumAttr<"RoundMode", "rounding of conversions to FLOAT8E8M0",
+    [I32EnumAttrCase<"up", 0>, I32EnumAttrCase<"down", 1>, I32EnumAttrCase<"nearest", 2>]> {
+  let cppNamespace = "::modelc::graph";
+}
+
 def Graph_CastOp : Graph_Op<"cast"> {
-  let summary = "Converts element types (ONNX Cast)";
+  let summary = "Converts element types (ONNX Cast, CastLike)";
   let description = [{
-    The result type names the target element type.
+    The result type names the target element type. Conversions follow ONNX Cast-25: floats
+    round to nearest even; `saturate` (float8 targets) clamps out-of-range values and
+    infinities to the largest finite value, otherwise they become infinity or NaN;
+    `round_mode` rounds conversions to FLOAT8E8M0.
 
     ```mlir
     %y = graph.cast %x : (tensor<4xi64>) -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input);
+  let arguments = (ins Graph_Tensor:$input, DefaultValuedAttr<BoolAttr, "true">:$saturate,
+                       DefaultValuedAttr<Graph_RoundModeAttr, "RoundMode::up">:$round_mode);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
+
+//===----------------------------------------------------------------------===//
+// Op families, one file each (see docs/AddingAnOp.md)
+//===----------------------------------------------------------------------===//
+
+include "dialects/Graph/GraphElementwiseOps.td"
+include "dialects/Graph/GraphReductionOps.td"
+include "dialects/Graph/GraphTensorOps.td"
+include "dialects/Graph/GraphNNOps.td"
+include "dialects/Graph/GraphControlFlowOps.td"
+include "dialects/Graph/GraphLinalgOps.td"
 
 #endif // MODELC_GRAPH_OPS_TD

@@ -16,7 +16,12 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 class Kernel_Op<string mnemonic, list<Trait> traits = []>
     : Op<Kernel_Dialect, mnemonic, traits>;
 
-def Kernel_Buffer : MemRefRankOf<[AnyFloat, AnyInteger], [0, 1, 2, 3, 4, 5, 6, 7, 8]>;
+/// Element types of the graph dialect that MLIR has no builtin type for (FLOAT4E2M1,
+/// FLOAT8E8M0): buffers hold their bit patterns.
+def Kernel_StorageElement : Type<CPred<"$_self.getDialect().getNamespace() == \"graph\"">,
+                                 "graph dialect storage element type">;
+def Kernel_Buffer : MemRefRankOf<[AnyFloat, AnyInteger, Kernel_StorageElement],
+                                 [0, 1, 2, 3, 4, 5, 6, 7, 8]>;
 
 //===----------------------------------------------------------------------===//
 // Buffers
@@ -120,6 +125,18 @@ def Kernel_GemmOp : Kernel_Op<"gemm"> {
     parameters (cache blocks `mc`, `kc`, `nc` and register tile `mr` x `nr`) are chosen by
     `modelc-tile-gemm` from the target description.
 
+    `packed_a` / `packed_b` (set by `modelc-pack-gemm-weights` on constant operands) say that
+    the operand is stored in the CPU micro-kernel's panel layout instead of row-major: A as
+    `[batch..., ceil(M/mr), K, mr]` (panel q, depth k, row r holds op(A)[q*mr + r][k]), B as
+    `[batch..., ceil(N/nr), K, nr]` (op(B)[k][q*nr + c]), zero-padded past M or N. A packed
+    operand is never transposed and its panel width equals the tile's `mr` / `nr`.
+
+    `b_im2col` (set by `modelc-fuse-im2col`) says that B is an image N x C x H x W whose
+    im2col unfolding (see `kernel.im2col`) is the logical B, [N, groups, C/groups*kh*kw,
+    OH*OW]; the CPU GEMM packs B straight from the image. Its values are
+    `[groups, kh, kw, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right,
+    dilation_h, dilation_w]`.
+
     ```mlir
     kernel.gemm ins(%w, %col : memref<64x147xf32>, memref<1x147x12544xf32>)
         outs(%y : memref<1x64x12544xf32>) epilogue(%bias : memref<64x1xf32>)
@@ -135,19 +152,38 @@ def Kernel_GemmOp : Kernel_Op<"gemm"> {
                        DefaultValuedAttr<BoolAttr, "false">:$trans_a,
                        DefaultValuedAttr<BoolAttr, "false">:$trans_b,
                        DefaultValuedAttr<F32Attr, "1.0">:$alpha,
-                       OptionalAttr<DenseI64ArrayAttr>:$tile);
+                       OptionalAttr<DenseI64ArrayAttr>:$tile,
+                       DefaultValuedAttr<BoolAttr, "false">:$packed_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$packed_b,
+                       OptionalAttr<DenseI64ArrayAttr>:$b_im2col);
   let regions = (region MaxSizedRegion<1>:$epilogue);
   let assemblyFormat = [{
     `ins` `(` $a `,` $b `:` type($a) `,` type($b) `)` `outs` `(` $out `:` type($out) `)`
     (`epilogue` `(` $epilogue_inputs^ `:` type($epilogue_inputs) `)`)?
     attr-dict-with-keyword ($epilogue^)?
   }];
+  let builders = [
+    // Unpacked operands (what lowering and conv-to-GEMM create).
+    OpBuilder<(ins "::mlir::Value":$a, "::mlir::Value":$b, "::mlir::Value":$out,
+                   "::mlir::ValueRange":$epilogue_inputs, "::mlir::BoolAttr":$trans_a,
+                   "::mlir::BoolAttr":$trans_b, "::mlir::FloatAttr":$alpha,
+                   "::mlir::DenseI64ArrayAttr":$tile), [{
+      build($_builder, $_state, a, b, out, epilogue_inputs, trans_a, trans_b, alpha, tile,
+            $_builder.getBoolAttr(false), $_builder.getBoolAttr(false), DenseI64ArrayAttr());
+    }]>
+  ];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Problem sizes of one batch entry.
     int64_t getM();
     int64_t getN();
     int64_t getK();
+    /// Batch dimensions of an operand (its shape without the matrix or panel dimensions;
+    /// [N, groups] for an im2col B).
+    llvm::SmallVector<int64_t> getBatchShapeA();
+    llvm::SmallVector<int64_t> getBatchShapeB();
+    /// The logical shape of an im2col B ([N, groups, K, OH*OW]); empty without b_im2col.
+    llvm::SmallVector<int64_t> getIm2colBShape();
   }];
 }
 
@@ -221,20 +257,6 @@ def Kernel_PoolOp : Kernel_Op<"pool"> {
   }];
 }
 
-def Kernel_SoftmaxOp : Kernel_Op<"softmax"> {
-  let summary = "Softmax or log-softmax along one axis";
-  let description = [{
-    ```mlir
-    kernel.softmax ins(%x : memref<1x1000xf32>) outs(%y : memref<1x1000xf32>) {axis = 1 : i64}
-    ```
-  }];
-  let arguments = (ins Kernel_Buffer:$input, Kernel_Buffer:$out, I64Attr:$axis,
-                       DefaultValuedAttr<BoolAttr, "false">:$log);
-  let assemblyFormat = [{
-    `ins` `(` $input `:` type($input) `)` `outs` `(` $out `:` type($out) `)` attr-dict
-  }];
-}
-
 def Kernel_TransposeOp : Kernel_Op<"transpose"> {
   let summary = "Permutes dimensions: out dimension i is input dimension perm[i]";
   let description = [{
@@ -278,5 +300,50 @@ def Kernel_GatherOp : Kernel_Op<"gather"> {
     `outs` `(` $out `:` type($out) `)` attr-dict
   }];
 }
+
+def Kernel_CallOp : Kernel_Op<"call", [AttrSizedOperandSegments]> {
+  let summary = "Runs a kernel of runtime_min's kernel library over a task range";
+  let description = [{
+    For each task t in [0, `tasks`) the generated code calls the library function `callee`
+    (runtime_min/mc_kernels*.h) as
+    `callee<E0, ..., En, params...>(buf0, ..., bufn, fparams..., t)`: one element tag per
+    buffer (inputs, then outputs: `float`, `int64_t`, `mc::f16`, ...), the integer `params`
+    as template arguments (shapes, strides and attributes, so every bound is a constant), the
+    buffers, the floating-point `fparams` and the task index. Tasks may run in any order and
+    concurrently (CPU worker threads, CUDA threads), each writing its own part of the
+    outputs. The function returns false on invalid data (e.g. an index out of range), which
+    the model reports as an error naming the ONNX node. `cost` is the rough work of one task
+    (multiply-adds), used to decide whether to multithread. Scratch buffers are outputs.
+
+    This is the form of the long tail of ONNX ops whose kernels are not worth generating op
+    by op (TopK, ScatterND, NonMaxSuppression, ...); hot ops have their own kernel ops.
+
+    ```mlir
+    kernel.call "mc::topk" ins(%x : memref<3x4xf32>)
+        outs(%v, %i : memref<3x2xf32>, memref<3x2xi64>)
+        {params = array<i64: 3, 4, 1, 2, 1, 1>, tasks = 3 : i64}
+    ```
+  }];
+  let arguments = (ins StrAttr:$callee, Variadic<Kernel_Buffer>:$inputs,
+                       Variadic<Kernel_Buffer>:$outs,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$params,
+                       DefaultValuedAttr<DenseF64ArrayAttr, "{}">:$fparams,
+                       I64Attr:$tasks, DefaultValuedAttr<I64Attr, "1">:$cost);
+  let assemblyFormat = [{
+    $callee (`ins` `(` $inputs^ `:` type($inputs) `)`)? `outs` `(` $outs `:` type($outs) `)`
+    attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Op families with kernel ops of their own, one file each
+//===----------------------------------------------------------------------===//
+
+include "dialects/Kernel/KernelReductionOps.td"
+include "dialects/Kernel/KernelTensorOps.td"
+include "dialects/Kernel/KernelNNOps.td"
+include "dialects/Kernel/KernelControlFlowOps.td"
+include "dialects/Kernel/KernelLinalgOps.td"
 
 #endif // MODELC_KERNEL_OPS_TD

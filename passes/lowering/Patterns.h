@@ -49,22 +49,43 @@ void buildScalarRegion(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &reg
 void createElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
                        mlir::Value out, const ScalarBodyBuilder &body);
 
+/// Creates a `kernel.call` of the library kernel `callee` (runtime_min/mc_kernels*.h) over
+/// `tasks` tasks of roughly `cost` multiply-adds each.
+mlir::Operation *createLibraryCall(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef callee,
+                                   mlir::ValueRange inputs, mlir::ValueRange outs,
+                                   llvm::ArrayRef<int64_t> params, llvm::ArrayRef<double> fparams,
+                                   int64_t tasks, int64_t cost);
+
+/// Splits `shape` at `axis` into (product of the dims before, the dim, product after):
+/// the outer x len x inner view most axis-wise kernels iterate over.
+struct AxisSplit {
+  int64_t outer = 1, len = 1, inner = 1;
+};
+AxisSplit splitAtAxis(llvm::ArrayRef<int64_t> shape, int64_t axis);
+
 /// The scalar type of an element type in elementwise bodies: arith works on signless
-/// integers, so ui8 becomes i8 (unsignedness is kept by the buffer and picked ops).
+/// integers, so ui8 becomes i8 (unsignedness is kept by the buffer and picked ops); the
+/// graph dialect's FLOAT4E2M1 and FLOAT8E8M0 are i8 bit patterns.
 mlir::Type scalarTypeOf(mlir::Type elementType);
 
 /// A scalar constant of `type` (float or integer).
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double v);
 
-/// Converts a scalar from element type `from` to `to` (ONNX Cast semantics); the result has
-/// type scalarTypeOf(to).
+/// Converts a scalar from element type `from` to `to` with ONNX Cast semantics (float8
+/// `saturate`, FLOAT8E8M0 `roundMode`, the reference's rules for 4- and 2-bit types); the
+/// result has type scalarTypeOf(to). Defined in ElementwisePatterns.cpp.
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type from,
-                       mlir::Type to);
+                       mlir::Type to, bool saturate = true,
+                       graph::RoundMode roundMode = graph::RoundMode::up);
 
 void populateElementwisePatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateContractionPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateNNPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateControlFlowPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+void populateLinalgPatterns(mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 } // namespace modelc
 

@@ -82,7 +82,7 @@ def unknown_op(out):
     return model(
         [helper.make_node("FooOp", ["x"], ["a"], name="foo1"),
          helper.make_node("MaxPool", ["a"], ["b"], name="pool1", kernel_shape=[2, 2],
-                          storage_order=1),
+                          storage_order=2),
          helper.make_node("BarOp", ["b"], ["c"], name="bar1"),
          helper.make_node("FusedConv", ["c"], ["d"], domain="com.microsoft"),
          helper.make_node("Conv", ["d", "w"], ["y"], name="conv1", auto_pad="SAME_MIDDLE")],
@@ -451,6 +451,44 @@ def legacy_cast(out):
                  [vi("x", [2])], [vi("y", None), vi("z", None)], opset=5, ir_version=3)
 
 
+def dim_cnn(out):
+    """x [N, 2, 4, 4] -> Conv, Relu, Flatten, Gemm -> y [N, 3]; t [N, 5] -> Relu -> u [N, 5]."""
+    rng = np.random.default_rng(0)
+    w = numpy_helper.from_array(rng.standard_normal((4, 2, 3, 3)).astype(np.float32), "w")
+    g = numpy_helper.from_array(rng.standard_normal((3, 64)).astype(np.float32), "g")
+    return model(
+        [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["c"], ["r"], name="relu"),
+         helper.make_node("Flatten", ["r"], ["f"], name="flatten"),
+         helper.make_node("Gemm", ["f", "g"], ["y"], name="fc", transB=1),
+         helper.make_node("Relu", ["t"], ["u"], name="relu_t")],
+        [vi("x", ["N", 2, 4, 4]), vi("t", ["N", 5])], [vi("y", ["N", 3]), vi("u", ["N", 5])],
+        [w, g])
+
+
+def dim_softmax_batch(out):
+    """Softmax over the batch axis: not separable along N."""
+    return model([helper.make_node("Softmax", ["x"], ["y"], name="norm", axis=0)],
+                 [vi("x", ["N", 10])], [vi("y", ["N", 10])])
+
+
+def dim_inner(out):
+    """N is dimension 1 of the input: the bundle cannot offset pointers along it."""
+    return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [vi("x", [3, "N"])], [vi("y", [3, "N"])])
+
+
+def dim_twice(out):
+    return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [vi("x", ["N", "N"])], [vi("y", ["N", "N"])])
+
+
+def dim_flatten_batch(out):
+    """Reshape to [1, -1] merges the batch into one row: separable only at N = 1."""
+    return model([helper.make_node("Reshape", ["x", "s"], ["y"], name="merge")],
+                 [vi("x", ["N", 4])], [vi("y", None)], [const("s", [1, -1])])
+
+
 MODELS = {f.__name__: f for f in [
     conv_relu, conv_autopad, gemm, reshape_chain, unknown_op, unsupported_attrs,
     symbolic_batch, cycle, missing_input, duplicate_output, unsorted, shape_mismatch,
@@ -459,7 +497,7 @@ MODELS = {f.__name__: f for f in [
     clip_opset11, clip_dynamic, clip_opset6, squeeze_opset13, squeeze_opset11, batchnorm, pool_head,
     elementwise, data_movement, gather_oob, reshape_dynamic, constants, types, string_input,
     bad_initializer, bad_raw_data, bad_dims, negative_input, ir3_initializer_inputs, legacy_broadcast,
-    legacy_cast]}
+    legacy_cast, dim_cnn, dim_softmax_batch, dim_inner, dim_twice, dim_flatten_batch]}
 
 
 def main():

@@ -5,7 +5,7 @@
 
 // One __global__ kernel per kernel op, launched on the caller's stream with every launch
 // checked and reported with its ONNX node.
-// CHECK: __global__ void k0_sm(const float *p0, float *p1) {
+// CHECK: __global__ void k0_sm(const float *p0, float *p1, int *status) {
 // CHECK: for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
 // CHECK: mc_status Model::run(const void *const *inputs, void *const *outputs, cudaStream_t stream) {
 // CHECK: k0_sm<<<1, 256, 0, stream>>>(

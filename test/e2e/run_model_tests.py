@@ -8,7 +8,14 @@ Ninja, Release), run DIR/build/NAME_runner and compare its output elementwise:
 
     pass iff |out - ref| <= atol + rtol * |ref|   (rtol 1e-4, atol 1e-5 by default)
 
-With --target cuda the bundle is only compiled with nvcc (no GPU is assumed). --self-test needs no
+Quantized (QDQ) models are compared with atol = one quantization step of the output, rtol 0
+(see TOLERANCE): their output is DequantizeLinear(QuantizeLinear(y)), a multiple of the output
+scale, and a float32 rounding difference upstream of any QuantizeLinear can move a value that
+sits at a rounding boundary to the neighbouring integer. --rtol/--atol override every model's.
+
+--cxx and --cxxflags choose the C++ compiler and add flags for the bundle's CMake build
+(CMAKE_CXX_COMPILER, CMAKE_CXX_FLAGS): `--cxxflags "-Wall -Wextra -Werror"` makes a warning in
+generated code or runtime_min fail the model. With --target cuda the bundle is only compiled with nvcc (no GPU is assumed). --self-test needs no
 modelc: it checks this comparison itself, which must pass for a second onnxruntime run (graph
 optimizations on, or BatchNorm kept) and fail for perturbed copies of the reference.
 
@@ -31,6 +38,41 @@ sys.path.insert(0, os.path.join(ROOT, "test", "models"))
 import build_models  # noqa: E402
 
 DEFAULT_MODELS = "residual_block,squeezenet1_1,mobilenet_v2"
+# The non-CNN models (attention, detection head, recurrent, quantized), in their CI sizes. They
+# run in CTest's e2e_models_extra_* tests, apart from the default set, to keep e2e_models_cpu
+# short (docs/Testing.md has the times).
+EXTRA_MODELS = "bert_encoder,det_head,lstm_model,qdq_cnn"
+# Names --models accepts for these lists.
+MODEL_SETS = {"default": DEFAULT_MODELS, "extra": EXTRA_MODELS}
+# The default float tolerance.
+RTOL, ATOL = 1e-4, 1e-5
+# Models produced by onnxruntime's quantization tool (QuantFormat.QDQ).
+QDQ_MODELS = {"qdq_cnn"}
+
+
+def output_step(model):
+    """The scale of the DequantizeLinear that produces the graph output (per-tensor)."""
+    from onnx import numpy_helper
+
+    inits = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    out = model.graph.output[0].name
+    (node,) = [n for n in model.graph.node if out in n.output]
+    if node.op_type != "DequantizeLinear" or inits[node.input[1]].size != 1:
+        raise ValueError(f"the output of {model.graph.name} is not a per-tensor DequantizeLinear")
+    return float(inits[node.input[1]])
+
+
+def tolerance(name, model, args):
+    """(rtol, atol, what) of model `name`: --rtol/--atol if given, else the model's own."""
+    if args.rtol is not None or args.atol is not None:
+        return (RTOL if args.rtol is None else args.rtol,
+                ATOL if args.atol is None else args.atol, "given")
+    if name in QDQ_MODELS:
+        # One output quantization step; the 0.1% covers the float32 rounding of the two
+        # dequantized values (a step is exact in neither).
+        step = output_step(model)
+        return 0.0, 1.001 * step, f"one output quantization step ({step:.6g})"
+    return RTOL, ATOL, "float default"
 
 
 def sanitize(name):
@@ -132,6 +174,10 @@ def test_model(name, args):
                      "-DCMAKE_BUILD_TYPE=Release"]
         if args.target == "cuda":
             configure += [f"-DCMAKE_CUDA_COMPILER={args.nvcc}", "-DCMAKE_CUDA_ARCHITECTURES=80"]
+        if args.cxx:
+            configure.append(f"-DCMAKE_CXX_COMPILER={args.cxx}")
+        if args.cxxflags:
+            configure.append(f"-DCMAKE_CXX_FLAGS={args.cxxflags}")
         build_s = run_step("cmake configure", configure, log, 300)
         build_s += run_step("cmake build", ["cmake", "--build", build_dir], log, 1200)
         if args.target == "cuda":  # no GPU here: building is the check
@@ -142,7 +188,10 @@ def test_model(name, args):
         out_path = os.path.join(outdir, sanitize(out_name) + ".npy")
         if not os.path.exists(out_path):
             raise StepError(f"runner wrote no {out_path}")
-        ok, max_abs, max_rel, why = compare(np.load(out_path), ref, args.rtol, args.atol)
+        rtol, atol, what = tolerance(name, model, args)
+        if name in QDQ_MODELS:
+            args.notes[name] = f"tolerance: atol {atol:.6g} = {what}, rtol {rtol:g}"
+        ok, max_abs, max_rel, why = compare(np.load(out_path), ref, rtol, atol)
         return ok, max_abs, max_rel, compile_s, build_s, why
     except StepError as e:
         with open(log) as f:
@@ -153,45 +202,60 @@ def test_model(name, args):
 def self_test(name, args):
     """Checks compare(): a second onnxruntime run must pass, perturbed references must fail."""
     model = build_models.build(name, args.image_size, False)
+    rtol, atol, what = tolerance(name, model, args)
+    if name in QDQ_MODELS:
+        args.notes[name] = f"tolerance: atol {atol:.6g} = {what}, rtol {rtol:g}"
     in_name, x = make_input(model, args.seed)
     (ref,) = reference(model, {in_name: x})
-    others = {"ort optimized": reference(model, {in_name: x}, optimize=True)[0],
-              "ort keep-bn": reference(build_models.build(name, args.image_size, True),
-                                       {in_name: x})[0]}
+    if name in QDQ_MODELS:
+        # onnxruntime's optimizer turns QDQ groups into integer kernels (QLinearConv, ...),
+        # another computation that differs by several steps; a rebuilt model (calibrated and
+        # quantized again) must reproduce the reference instead.
+        others = {"ort rebuilt": reference(build_models.build(name, args.image_size, False),
+                                           {in_name: x})[0]}
+    else:
+        others = {"ort optimized": reference(model, {in_name: x}, optimize=True)[0],
+                  "ort keep-bn": reference(build_models.build(name, args.image_size, True),
+                                           {in_name: x})[0]}
     worst_abs = worst_rel = 0.0
     for what, out in others.items():
-        ok, max_abs, max_rel, why = compare(out, ref, args.rtol, args.atol)
+        ok, max_abs, max_rel, why = compare(out, ref, rtol, atol)
         if not ok:
             return False, max_abs, max_rel, f"{what}: {why}"
         worst_abs, worst_rel = max(worst_abs, max_abs), max(worst_rel, max_rel)
     i = np.unravel_index(np.argmax(np.abs(ref)), ref.shape)
     bumped, nan, tiny = ref.copy(), ref.copy(), ref.copy()
-    bumped[i] += 3 * (args.atol + args.rtol * abs(ref[i]))
+    bumped[i] += 3 * (atol + rtol * abs(ref[i]))
     nan[i] = np.nan
-    tiny.flat[np.argmin(np.abs(ref))] += 3 * args.atol
+    tiny.flat[np.argmin(np.abs(ref))] += 3 * atol
     for what, out in {"one element off by 3x the tolerance": bumped, "one NaN": nan,
                       "near-zero element off by 3 atol": tiny, "transposed": ref.T,
                       "float64": ref.astype(np.float64), "inputs swapped": None}.items():
         if what == "inputs swapped":  # The output of another input must not pass either.
             out = reference(model, {in_name: make_input(model, args.seed + 1)[1]})[0]
-        if compare(out, ref, args.rtol, args.atol)[0]:
+        if compare(out, ref, rtol, atol)[0]:
             return False, worst_abs, worst_rel, f"a perturbed copy passed: {what}"
     return True, worst_abs, worst_rel, ""
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--models", default=DEFAULT_MODELS,
-                    help=f"comma-separated, from: {','.join(build_models.MODELS)}")
+    ap.add_argument("--models", default="default",
+                    help="comma-separated, from: " + ",".join(build_models.MODELS) +
+                    "; 'default' (" + DEFAULT_MODELS + ") and 'extra' (" + EXTRA_MODELS +
+                    ") stand for those lists")
     ap.add_argument("--image-size", type=int, default=64)
     ap.add_argument("--target", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--modelc", default=os.path.join(ROOT, "build", "bin", "modelc"))
     ap.add_argument("--nvcc", default=shutil.which("nvcc") or "/usr/local/cuda/bin/nvcc")
+    ap.add_argument("--cxx", help="C++ compiler of the bundle build (default: CMake's choice)")
+    ap.add_argument("--cxxflags", default="", help="CMAKE_CXX_FLAGS of the bundle build")
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "e2e", "models"))
     ap.add_argument("--keep-bn", action="store_true", help="keep BatchNormalization nodes")
     ap.add_argument("--seed", type=int, default=0, help="seed of the random input")
-    ap.add_argument("--rtol", type=float, default=1e-4)
-    ap.add_argument("--atol", type=float, default=1e-5)
+    ap.add_argument("--rtol", type=float, help=f"for every model (default: {RTOL:g}; QDQ models 0)")
+    ap.add_argument("--atol", type=float,
+                    help=f"for every model (default: {ATOL:g}; QDQ models one output step)")
     ap.add_argument("--onnx", nargs="+", default=[], metavar="FILE",
                     help="test these ONNX files (one float input each) instead of --models")
     ap.add_argument("--self-test", action="store_true",
@@ -199,17 +263,26 @@ def main(argv=None):
     args = ap.parse_args(argv)
     args.files = {sanitize(os.path.splitext(os.path.basename(f))[0]): os.path.abspath(f)
                   for f in args.onnx}
-    names = list(args.files) or args.models.split(",")
+    names = list(args.files) or [m for x in args.models.split(",")
+                                 for m in MODEL_SETS.get(x, x).split(",")]
     unknown = [n for n in names if n not in build_models.MODELS and n not in args.files]
     if unknown:
         ap.error("unknown model(s): " + ", ".join(unknown))
     args.work, args.modelc = os.path.abspath(args.work), os.path.abspath(args.modelc)
+    args.notes = {}  # per-model lines printed under the result (the tolerance of QDQ models)
 
     mode = "self-test" if args.self_test else f"target {args.target}, modelc {args.modelc}"
+    if args.cxx or args.cxxflags:
+        mode += f"; bundles built with {args.cxx or 'the default compiler'} {args.cxxflags}"
     print(f"{mode}; image size {args.image_size}; BatchNorm "
           f"{'kept' if args.keep_bn else 'folded'}; input seed {args.seed}")
     if args.target == "cpu" or args.self_test:
-        print(f"tolerance: |out - ref| <= {args.atol:g} + {args.rtol:g} * |ref|, elementwise")
+        if args.rtol is None and args.atol is None:
+            print(f"tolerance: |out - ref| <= {ATOL:g} + {RTOL:g} * |ref|, elementwise; QDQ "
+                  "models: |out - ref| <= one quantization step of the output")
+        else:
+            rtol, atol, _ = tolerance("", None, args)
+            print(f"tolerance: |out - ref| <= {atol:g} + {rtol:g} * |ref|, elementwise")
     else:
         print("cuda: the bundle is compiled with nvcc only, not run")
     print(f"{'model':<20}{'max_abs_err':>12}{'max_rel_err':>12}{'compile_s':>11}{'build_s':>9}"
@@ -228,6 +301,8 @@ def main(argv=None):
         fmt = lambda v, w, f: "-".rjust(w) if np.isnan(v) else format(v, f"{w}{f}")
         print(f"{name:<20}{fmt(max_abs, 12, '.3e')}{fmt(max_rel, 12, '.3e')}"
               f"{fmt(compile_s, 11, '.1f')}{fmt(build_s, 9, '.1f')}  {'PASS' if ok else 'FAIL'}")
+        if name in args.notes:
+            print("    " + args.notes[name])
         if why:
             print("    " + why.replace("\n", "\n    ").rstrip())
         sys.stdout.flush()

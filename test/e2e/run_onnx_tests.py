@@ -19,6 +19,10 @@ Per case: modelc MODEL -o BUNDLE --name NAME --target T [-O0]; for cpu, g++ link
 NAME.cpp and NAME_runner.cpp against runtime_min (built once per harness run) and the runner is
 run on each test_data_set_*; for cuda, nvcc compile-checks NAME.cu (there is no GPU to run it).
 --cmake N also builds N passing bundles with their own CMakeLists.txt, as a downstream user does.
+--cxxflags adds flags to every compile of a CPU bundle and of runtime_min (e.g. sanitizers, or
+`-Wall -Wextra -Werror`); --compile-only compiles the bundle's sources (-O2, so that g++'s
+flow-based warnings fire) without linking or running them: with --cxxflags "-Wall -Wextra
+-Werror" it checks that generated code is warning-free.
 
 Statuses
   PASS   every output of every data set matches.   XPASS  listed in the xfail file, but passes.
@@ -35,6 +39,8 @@ Examples
   test/e2e/run_onnx_tests.py --ops-file test/e2e/supported_ops.txt -v
   test/e2e/run_onnx_tests.py --filter '^test_conv' --keep --report conv.json
   test/e2e/run_onnx_tests.py --suite pytorch-operator --target cuda --list
+  test/e2e/run_onnx_tests.py --ops-file test/e2e/supported_ops.txt --sample 4 --compile-only \
+      --cxx clang++ --cxxflags "-Wall -Wextra -Werror"
 """
 
 from __future__ import annotations
@@ -122,6 +128,8 @@ class Config:
     target: str
     opt_level: int
     cxx: str
+    cxxflags: tuple[str, ...]  # extra flags of every CPU compile (bundle and runtime_min)
+    compile_only: bool  # cpu: compile the bundle's sources, do not link or run
     nvcc: str | None
     runtime_lib: str | None  # static runtime_min library linked into CPU runners
     runtime_src: str  # the repo's runtime_min/, which every bundle must carry a copy of
@@ -422,17 +430,77 @@ def check_bundle(bundle: Path, name: str, cfg: Config) -> None:
             raise CaseFailure(f"bundle: runtime_min/{src.name} differs from the repo's copy")
 
 
+# modelc's hint when a graph input decides a shape (an op needs its value at compile time).
+FREEZE_HINT = re.compile(r"graph input '([^']*)' decides it: compile its value in")
+FROZEN_FILE = "frozen.txt"
+MAX_FREEZE_ROUNDS = 4
+# modelc's error when graph inputs have symbolic dimensions (ImportOptions::inputShapes).
+PIN_HINT = "pin them with --input-shape"
+
+
+def pinned_shapes(case: Case) -> dict[str, str]:
+    """--input-shape pins for the graph inputs with symbolic or unknown dimensions, from the
+    shapes of the test data (which must agree across data sets: modelc compiles one shape)."""
+    graph = onnx.load(str(case.dir / "model.onnx"), load_external_data=False).graph
+    initializers = {t.name for t in graph.initializer}
+    data_sets = numbered(case.dir, "test_data_set_")
+    pins: dict[str, str] = {}
+    # input_j belongs to graph.input[j] (see run_data_sets).
+    for j, info in enumerate(graph.input):
+        if info.name in initializers or not info.type.HasField("tensor_type"):
+            continue
+        dims = info.type.tensor_type.shape.dim
+        if info.type.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in dims):
+            continue
+        shapes = set()
+        for data_set in data_sets:
+            pb = data_set / f"input_{j}.pb"
+            if not pb.is_file():
+                continue
+            tensor = onnx.TensorProto()
+            tensor.ParseFromString(pb.read_bytes())
+            shapes.add(tuple(tensor.dims))
+        if len(shapes) != 1:
+            raise CaseFailure(f"pin: input '{info.name}' has no single shape in the test data")
+        shape = shapes.pop()
+        if shape:
+            pins[info.name] = "x".join(str(d) for d in shape)
+    return pins
+
+
 def compile_model(case: Case, name: str, work: Path, cfg: Config) -> Path:
-    """Runs modelc and checks the bundle it wrote; returns the bundle dir."""
+    """Runs modelc and checks the bundle it wrote; returns the bundle dir.
+
+    Inputs listed in freeze_<suite>.txt are compiled in from the test data. So are inputs that
+    modelc reports as deciding a shape (its --freeze-input hint): modelc compiles static
+    shapes, and in a node test such an input (a Reshape's shape, Slice's starts, ...) has one
+    value. The frozen names are recorded in WORK/frozen.txt for the runs."""
     bundle = work / "bundle"
-    cmd = [cfg.modelc, case.dir / "model.onnx", "-o", bundle, "--name", name,
-           "--target", cfg.target]
-    for input_name, pb in frozen_inputs(case, cfg).items():
-        cmd += ["--freeze-input", f"{input_name}={pb}"]
-    if cfg.opt_level == 0:
-        cmd.append("-O0")
-    code, err = run_command(cmd, timeout=MODELC_TIMEOUT_S, log=work / "modelc.log",
-                            what="modelc")
+    names = list(cfg.freeze.get(case.name, []))
+    pins: dict[str, str] = {}
+    for _ in range(MAX_FREEZE_ROUNDS):
+        cmd = [cfg.modelc, case.dir / "model.onnx", "-o", bundle, "--name", name,
+               "--target", cfg.target]
+        for input_name, pb in frozen_inputs(case, names).items():
+            cmd += ["--freeze-input", f"{input_name}={pb}"]
+        for input_name, dims in pins.items():
+            if input_name not in names:
+                cmd += ["--input-shape", f"{input_name}={dims}"]
+        if cfg.opt_level == 0:
+            cmd.append("-O0")
+        code, err = run_command(cmd, timeout=MODELC_TIMEOUT_S, log=work / "modelc.log",
+                                what="modelc")
+        hinted = [n for n in dict.fromkeys(FREEZE_HINT.findall(err)) if n not in names]
+        # Symbolic input dimensions are pinned to the test data's shapes (once).
+        pin = code != 0 and not pins and PIN_HINT in err
+        if code == 0 or not (hinted or pin):
+            break
+        names += hinted
+        if pin:
+            pins = pinned_shapes(case)
+            if not pins:
+                break
+    (work / FROZEN_FILE).write_text("".join(f"{n}\n" for n in names))
     if code != 0:
         message = first_line(err, work, case.dir.parent) or describe_exit(code)
         more = sum("error:" in line for line in err.splitlines()) - 1
@@ -443,13 +511,25 @@ def compile_model(case: Case, name: str, work: Path, cfg: Config) -> Path:
 
 def build_cpu_runner(bundle: Path, name: str, work: Path, cfg: Config) -> Path:
     runner = work / "runner"
-    cmd = [cfg.cxx, "-std=c++17", "-O1", "-I", bundle, "-I", bundle / "runtime_min",
+    cmd = [cfg.cxx, "-std=c++17", "-O1", *cfg.cxxflags, "-I", bundle, "-I", bundle / "runtime_min",
            bundle / f"{name}.cpp", bundle / f"{name}_runner.cpp",
            *([cfg.runtime_lib] if cfg.runtime_lib else []), "-lpthread", "-o", runner]
     code, err = run_command(cmd, timeout=BUILD_TIMEOUT_S, log=work / "build.log", what="build")
     if code != 0:
         raise CaseFailure(f"build: {first_line(err, work) or describe_exit(code)}")
     return runner
+
+
+def compile_cpu_sources(bundle: Path, name: str, work: Path, cfg: Config) -> None:
+    """--compile-only: the bundle's two sources to objects, nothing linked or run."""
+    for source in (f"{name}.cpp", f"{name}_runner.cpp"):
+        cmd = [cfg.cxx, "-std=c++17", "-O2", *cfg.cxxflags, "-I", bundle,
+               "-I", bundle / "runtime_min", "-c", bundle / source,
+               "-o", work / (Path(source).stem + ".o")]
+        code, err = run_command(cmd, timeout=BUILD_TIMEOUT_S, log=work / "build.log",
+                                what="build")
+        if code != 0:
+            raise CaseFailure(f"build: {first_line(err, work) or describe_exit(code)}")
 
 
 def compile_cuda(bundle: Path, name: str, work: Path, cfg: Config) -> None:
@@ -532,9 +612,8 @@ def compare_output(name: str, expected_pb: Path, out_dir: Path, cfg: Config) -> 
     return compare_values(label, actual, expected, tensor.data_type, cfg.rtol, cfg.atol)
 
 
-def frozen_inputs(case: Case, cfg: Config) -> dict[str, Path]:
-    """Input name -> the .pb of its value, for the inputs freeze_<suite>.txt lists."""
-    names = cfg.freeze.get(case.name, [])
+def frozen_inputs(case: Case, names: list[str]) -> dict[str, Path]:
+    """Input name -> the .pb of its value in the case's (single) data set."""
     if not names:
         return {}
     graph = onnx.load(str(case.dir / "model.onnx"), load_external_data=False).graph
@@ -573,7 +652,8 @@ def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
         cmd = [runner, "--weights", weights]
         # input_j belongs to graph.input[j], as in onnx's runner (old models list initializers
         # after the real inputs).
-        frozen = set(cfg.freeze.get(case.name, []))
+        frozen_file = work / FROZEN_FILE
+        frozen = set(frozen_file.read_text().split("\n")) if frozen_file.is_file() else set()
         for j, pb in enumerate(numbered(data_set, "input_", ".pb")):
             if graph.input[j].name not in frozen:
                 cmd += ["--input", f"{graph.input[j].name}={pb}"]
@@ -623,6 +703,9 @@ def run_case(case: Case, cfg: Config) -> Result:
         if cfg.target == "cuda":
             timed(result, "build", compile_cuda, bundle, name, work, cfg)
             return
+        if cfg.compile_only:
+            timed(result, "build", compile_cpu_sources, bundle, name, work, cfg)
+            return
         runner = timed(result, "build", build_cpu_runner, bundle, name, work, cfg)
         weights = bundle / f"{name}.weights.bin"
         timed(result, "run", check_data_sets, case, runner, weights, work / "out", cfg)
@@ -645,6 +728,9 @@ def run_cmake_case(case: Case, cfg: Config) -> Result:
         shutil.rmtree(build, ignore_errors=True)
         configure = ["cmake", "-S", bundle, "-B", build, "-G", "Ninja",
                      "-DCMAKE_BUILD_TYPE=Release"]
+        if cfg.target == "cpu":
+            configure += [f"-DCMAKE_CXX_COMPILER={cfg.cxx}",
+                          f"-DCMAKE_CXX_FLAGS={shlex.join(cfg.cxxflags)}"]
         if cfg.target == "cuda":
             configure += [f"-DCMAKE_CUDA_COMPILER={cfg.nvcc}", "-DCMAKE_CUDA_ARCHITECTURES=80"]
         for what, cmd in (("configure", configure), ("build", ["cmake", "--build", build])):
@@ -667,7 +753,8 @@ def run_cmake_case(case: Case, cfg: Config) -> Result:
 # Driver
 # --------------------------------------------------------------------------------------------
 
-def build_runtime_lib(cxx: str, src: Path, out: Path, jobs: int) -> Path | None:
+def build_runtime_lib(cxx: str, cxxflags: tuple[str, ...], src: Path, out: Path,
+                      jobs: int) -> Path | None:
     """Compiles runtime_min/*.cpp once into out/libmc_runtime_min.a (None: no sources yet)."""
     sources = sorted(src.glob("*.cpp"))
     if not sources:
@@ -676,7 +763,7 @@ def build_runtime_lib(cxx: str, src: Path, out: Path, jobs: int) -> Path | None:
 
     def compile_one(source: Path) -> Path:
         obj = out / f"{source.stem}.o"
-        cmd = [cxx, "-std=c++17", "-O2", "-I", src, "-c", source, "-o", obj]
+        cmd = [cxx, "-std=c++17", "-O2", *cxxflags, "-I", src, "-c", source, "-o", obj]
         code, err = run_command(cmd, timeout=BUILD_TIMEOUT_S, log=out / f"{source.stem}.log",
                                 what=f"runtime_min/{source.name}")
         if code != 0:
@@ -723,10 +810,14 @@ def status_line(result: Result) -> str:
     return f"{line}: {result.reason}" if result.reason else line
 
 
+# A crash or a sanitizer report is never an expected failure.
+CRASH = re.compile(r"killed by SIG|Sanitizer|runtime error:")
+
+
 def apply_xfail(result: Result, xfail: dict[str, str]) -> None:
     if result.name not in xfail:
         return
-    if result.status == FAIL:
+    if result.status == FAIL and not CRASH.search(result.reason):
         result.status = XFAIL
     elif result.status == PASS:
         result.status, result.reason = XPASS, f"listed as xfail: {xfail[result.name]}"
@@ -821,6 +912,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="also build N passing bundles with their CMakeLists.txt")
     parser.add_argument("--cxx", default=os.environ.get("CXX", "g++"),
                         help="C++ compiler for CPU bundles (default: $CXX or g++)")
+    parser.add_argument("--cxxflags", default="", metavar="FLAGS",
+                        help="extra flags for every CPU compile of bundles and runtime_min, "
+                             "e.g. '-Wall -Wextra -Werror' or '-fsanitize=address,undefined'")
+    parser.add_argument("--compile-only", action="store_true",
+                        help="cpu: compile each bundle's sources (-O2) without linking or "
+                             "running them (warning checks)")
     parser.add_argument("--nvcc", default=find_nvcc(), help="default: %(default)s")
     parser.add_argument("--rtol", type=float, default=1e-3)
     parser.add_argument("--atol", type=float, default=1e-7)
@@ -877,13 +974,16 @@ def run(args: argparse.Namespace) -> int:
     args.modelc = args.modelc.resolve()
     work.mkdir(parents=True, exist_ok=True)
     runtime_src = REPO_ROOT / "runtime_min"
+    cxxflags = tuple(shlex.split(args.cxxflags))
     runtime_lib = None
     if args.target == "cpu" and cases:
-        runtime_lib = build_runtime_lib(args.cxx, runtime_src, work / "_runtime_min", args.jobs)
+        runtime_lib = build_runtime_lib(args.cxx, cxxflags, runtime_src, work / "_runtime_min",
+                                        args.jobs)
     freeze_path = E2E_DIR / f"freeze_{args.suite}.txt"
     freeze = load_freeze_file(freeze_path) if freeze_path.is_file() else {}
     cfg = Config(modelc=str(args.modelc), target=args.target, opt_level=args.opt_level,
-                 cxx=args.cxx, nvcc=args.nvcc,
+                 cxx=args.cxx, cxxflags=cxxflags, compile_only=args.compile_only,
+                 nvcc=args.nvcc,
                  runtime_lib=str(runtime_lib) if runtime_lib else None,
                  runtime_src=str(runtime_src), work=str(work), rtol=args.rtol, atol=args.atol,
                  freeze=freeze)

@@ -96,12 +96,23 @@ class Net:
         self.name, self.keep_bn, self.bn_eps, self.seed = name, keep_bn, bn_eps, seed
         self.rng = np.random.default_rng(seed)
         self.nodes, self.inits, self.used, self.val = [], [], set(), {}
+        # The CNN builders compute every tensor with NumPy (EVAL); the others (bert_encoder,
+        # det_head, lstm_model) set this to False: they have no BatchNorm statistics to derive,
+        # their weight scales keep activations O(1) by construction, and the output shape comes
+        # from ONNX shape inference.
+        self.evaluate = True
 
     def input(self, name, shape):
         """The graph input. Its value is a batch of random images, enough for about 50 values
         per channel after a stride of 32, so that every BatchNorm sees dependable statistics."""
         self.inp = helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
-        batch = max(1, round(50 / np.ceil(shape[2] / 32) / np.ceil(shape[3] / 32)))
+        self.batch = shape[0]
+        if not self.evaluate:
+            return name
+        if len(shape) == 2:  # feature vectors: the graph's own batch
+            batch = shape[0]
+        else:
+            batch = max(1, round(50 / np.ceil(shape[2] / 32) / np.ceil(shape[3] / 32)))
         self.val[name] = np.random.default_rng(self.seed + 1).uniform(
             -1, 1, [batch] + shape[1:]).astype(np.float32).astype(np.float64)
         return name
@@ -111,18 +122,19 @@ class Net:
         self.inits.append(numpy_helper.from_array(self.val[name], name))
         return name
 
-    def op(self, op_type, inputs, path, evaluate=True, **attrs):
+    def op(self, op_type, inputs, path, evaluate=True, outputs=1, **attrs):
+        """Appends a node; returns its output's name, or the list of `outputs` names."""
         base = "/".join(["", *path.split("."), op_type] if path else ["", op_type])
         name, k = base, 0
         while name in self.used:
             k += 1
             name = f"{base}_{k}"
         self.used.add(name)
-        out = name + "_output_0"
-        self.nodes.append(helper.make_node(op_type, inputs, [out], name=name, **attrs))
-        if evaluate:
-            self.val[out] = EVAL[op_type](*[self.val[i] for i in inputs], **attrs)
-        return out
+        outs = [f"{name}_output_{i}" for i in range(outputs)]
+        self.nodes.append(helper.make_node(op_type, inputs, outs, name=name, **attrs))
+        if evaluate and self.evaluate:
+            self.val[outs[0]] = EVAL[op_type](*[self.val[i] for i in inputs], **attrs)
+        return outs[0] if outputs == 1 else outs
 
     def const(self, array, path):
         """A Constant node, as the exporter emits for Python-side integers."""
@@ -236,15 +248,64 @@ class Net:
         """Renames `out` to the graph output `out_name` and wraps everything in a ModelProto."""
         for n in self.nodes:
             n.output[:] = [out_name if o == out else o for o in n.output]
+        if self.evaluate:
+            shape = (self.batch,) + self.val[out].shape[1:]
+        else:  # The shape ONNX infers (every input shape is static).
+            g = helper.make_graph(self.nodes, self.name, [self.inp], [], initializer=self.inits)
+            g = onnx.shape_inference.infer_shapes(
+                helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)],
+                                  ir_version=IR_VERSION), strict_mode=True).graph
+            (info,) = [v for v in g.value_info if v.name == out_name]
+            shape = [d.dim_value for d in info.type.tensor_type.shape.dim]
         graph = helper.make_graph(
             self.nodes, self.name, [self.inp],
-            [helper.make_tensor_value_info(out_name, TensorProto.FLOAT,
-                                           (1,) + self.val[out].shape[1:])],
+            [helper.make_tensor_value_info(out_name, TensorProto.FLOAT, shape)],
             initializer=self.inits)
         m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="modelc-build_models", ir_version=IR_VERSION)
         onnx.checker.check_model(m, full_check=True)
         return m
+
+    # Layers of the non-CNN models (no NumPy evaluation).
+    def matmul_linear(self, x, cin, cout, path, gain=1.0):
+        """torch.nn.Linear on a 3-D input as exported: MatMul by the transposed weight (an
+        initializer of shape [cin, cout]), then Add of the bias."""
+        w = self.rng.normal(0.0, np.sqrt(gain / cin), (cin, cout)).astype(np.float32)
+        b = self.rng.normal(0.0, 0.05, cout).astype(np.float32)
+        y = self.op("MatMul", [x, self.init(path + ".weight", w)], path)
+        return self.op("Add", [self.init(path + ".bias", b), y], path)
+
+    def layernorm(self, x, d, path, eps=1e-12):
+        g = self.rng.uniform(0.8, 1.2, d).astype(np.float32)
+        b = self.rng.normal(0.0, 0.1, d).astype(np.float32)
+        return self.op("LayerNormalization", [x, self.init(path + ".weight", g),
+                                              self.init(path + ".bias", b)], path, axis=-1,
+                       epsilon=eps)
+
+    def gelu(self, x, path):
+        """nn.GELU() (exact) as torch exports it at opset 17: x * 0.5 * (1 + erf(x / sqrt(2)))."""
+        y = self.op("Div", [x, self.const(np.float32(1.4142135381698608), path)], path)
+        y = self.op("Add", [self.op("Erf", [y], path), self.const(np.float32(1.0), path)], path)
+        y = self.op("Mul", [x, y], path)
+        return self.op("Mul", [y, self.const(np.float32(0.5), path)], path)
+
+    def resize(self, x, path, mode, ctm, scales=None, sizes=None):
+        """F.interpolate as exported: roi omitted, scales or sizes a Constant."""
+        ins = [x, "", self.const(np.array(scales, np.float32), path) if scales else ""]
+        if sizes:
+            ins.append(self.const(np.array(sizes, np.int64), path))
+        return self.op("Resize", ins, path, coordinate_transformation_mode=ctm,
+                       cubic_coeff_a=-0.75, mode=mode, nearest_mode="floor")
+
+    def conv_transpose(self, x, cin, cout, k, stride, pad, path):
+        """nn.ConvTranspose2d; He-init for the ~cin*(k/stride)^2 inputs of an output pixel."""
+        w = self.rng.normal(0.0, np.sqrt(2.0 / (cin * (k / stride) ** 2)),
+                            (cin, cout, k, k)).astype(np.float32)
+        b = self.rng.normal(0.0, 0.05, cout).astype(np.float32)
+        return self.op("ConvTranspose", [x, self.init(path + ".weight", w),
+                                         self.init(path + ".bias", b)], path,
+                       dilations=[1, 1], group=1, kernel_shape=[k, k], output_padding=[0, 0],
+                       pads=[pad] * 4, strides=[stride, stride])
 
 
 def make_divisible(v, divisor=8):
@@ -407,8 +468,187 @@ def mobilenet_v3_small(n, size):
     return n.model(y, "output")
 
 
+def mlp(n, size):
+    """784-1024-1024-10 MLP with ReLUs at batch 64 (`size` does not apply)."""
+    x = n.input("input", [64, 784])
+    y = n.relu(n.linear(x, 784, 1024, "fc1", gain=2.0), "relu1")
+    y = n.relu(n.linear(y, 1024, 1024, "fc2", gain=2.0), "relu2")
+    return n.model(n.linear(y, 1024, 10, "fc3"), "output")
+
+
+def bert(n, d, layers, heads, seq):
+    """A BERT encoder (HF BertModel's layers, post-LayerNorm) on precomputed token embeddings
+    [1, seq, d]: + position embeddings, LayerNorm, then `layers` x (multi-head self-attention
+    with an additive padding mask, residual, LayerNorm, Linear-GELU-Linear FFN of width 4d,
+    residual, LayerNorm). The op patterns are those of a torch export at opset 17: Linear as
+    MatMul + Add, heads split by Reshape + Transpose (K transposed twice, as HF writes it),
+    scores scaled by Div, the mask added as a constant-folded initializer whose masked entries
+    are float32's lowest value (HF's (1 - mask) * finfo.min), Softmax over the last axis, exact
+    GELU through Erf. Weights are N(0, 1/fan_in), so attention scores have a standard deviation
+    of about 1 to 2."""
+    n.evaluate = False
+    dh = d // heads
+    x = n.input("inputs_embeds", [1, seq, d])
+    pos = n.rng.normal(0.0, 0.5, (1, seq, d)).astype(np.float32)
+    x = n.add(x, n.init("embeddings.position_embeddings", pos), "embeddings")
+    x = n.layernorm(x, d, "embeddings.LayerNorm")
+    # The last seq/8 tokens are padding.
+    mask = np.zeros((1, 1, 1, seq), np.float32)
+    mask[..., seq - max(1, seq // 8):] = np.finfo(np.float32).min
+    mask = n.init("extended_attention_mask", mask)
+    split = n.const(np.array([1, seq, heads, dh], np.int64), "")
+    merge = n.const(np.array([1, seq, d], np.int64), "")
+    for i in range(layers):
+        p = f"encoder.layer.{i}"
+        a = p + ".attention.self"
+
+        def heads_of(name, gain=1.0):
+            y = n.matmul_linear(x, d, d, f"{a}.{name}", gain)
+            y = n.op("Reshape", [y, split], f"{a}.{name}")
+            return n.op("Transpose", [y], f"{a}.{name}", perm=[0, 2, 1, 3])
+
+        q, k, v = heads_of("query", 2.0), heads_of("key", 2.0), heads_of("value")
+        k = n.op("Transpose", [k], a, perm=[0, 1, 3, 2])
+        s = n.op("MatMul", [q, k], a)
+        s = n.op("Div", [s, n.const(np.float32(np.sqrt(dh)), a)], a)
+        s = n.op("Softmax", [n.op("Add", [s, mask], a)], a, axis=-1)
+        c = n.op("Transpose", [n.op("MatMul", [s, v], a)], a, perm=[0, 2, 1, 3])
+        c = n.op("Reshape", [c, merge], a)
+        o = n.matmul_linear(c, d, d, p + ".attention.output.dense")
+        x = n.layernorm(n.add(o, x, p + ".attention.output"), d, p + ".attention.output.LayerNorm")
+        h = n.gelu(n.matmul_linear(x, d, 4 * d, p + ".intermediate.dense"), p + ".intermediate")
+        o = n.matmul_linear(h, 4 * d, d, p + ".output.dense")
+        x = n.layernorm(n.add(o, x, p + ".output"), d, p + ".output.LayerNorm")
+    return n.model(x, "last_hidden_state")
+
+
+def bert_encoder(n, size):
+    """CI size: d=64, 2 layers, 4 heads, 32 tokens (`size` does not apply)."""
+    return bert(n, 64, 2, 4, 32)
+
+
+def bert_encoder_base(n, size):
+    """Bench size: d=256, 4 layers, 4 heads, 128 tokens (`size` does not apply)."""
+    return bert(n, 256, 4, 4, 128)
+
+
+def det_head(n, size):
+    """A small encoder-decoder detection/segmentation head (U-Net / FPN style) on 1x3xSxS,
+    S = `size` (a multiple of 4): three conv stages (strides 1, 2, 2), an upsampling path
+    with ConvTranspose (k2 s2, then k4 s2 p1) and bilinear Resize (half_pixel, as
+    F.interpolate(align_corners=False)), Concat of the encoder's skip connections, a lateral
+    branch brought up by nearest Resize (asymmetric/floor, F.interpolate's nearest) by scales
+    and by sizes, and a sigmoid score map of 3 classes at full resolution."""
+    n.evaluate = False
+    h = size // 4
+    x = n.input("input", [1, 3, size, size])
+    e1 = n.conv(x, 3, 16, 3, "enc1", act=n.relu)                        # S
+    e2 = n.conv(e1, 16, 32, 3, "enc2", stride=2, act=n.relu)            # S/2
+    e3 = n.conv(e2, 32, 64, 3, "enc3", stride=2, act=n.relu)            # S/4
+    u2 = n.relu(n.conv_transpose(e3, 64, 32, 2, 2, 0, "up2"), "up2")    # S/2
+    d2 = n.op("Concat", [u2, e2], "dec2", axis=1)
+    d2 = n.conv(d2, 64, 32, 3, "dec2.conv", act=n.relu)
+    # Two ways up to S: bilinear Resize of d2, and a learned ConvTranspose of d2.
+    r1 = n.resize(d2, "dec1.up", "linear", "half_pixel", scales=[1.0, 1.0, 2.0, 2.0])
+    t1 = n.relu(n.conv_transpose(d2, 32, 16, 4, 2, 1, "dec1.deconv"), "dec1.deconv")
+    d1 = n.op("Concat", [r1, t1, e1], "dec1", axis=1)
+    d1 = n.conv(d1, 32 + 16 + 16, 16, 3, "dec1.conv", act=n.relu)
+    # FPN lateral: the S/4 features, 1x1 conv, nearest-upsampled by scales 2 and then by sizes.
+    lat = n.conv(e3, 64, 16, 1, "lateral")
+    lat = n.resize(lat, "lateral.up1", "nearest", "asymmetric", scales=[1.0, 1.0, 2.0, 2.0])
+    lat = n.resize(lat, "lateral.up2", "nearest", "asymmetric", sizes=[1, 16, 4 * h, 4 * h])
+    y = n.add(d1, lat, "fuse")
+    y = n.conv(y, 16, 3, 1, "head", gain=1.0)
+    return n.model(n.sigmoid(y, "head"), "scores")
+
+
+def lstm_model(n, size, seq=16, batch=2, feat=24, emb=32, hidden=32):
+    """A 2-layer bidirectional LSTM tagger as torch exports nn.Sequential-like code: input
+    [seq, batch, feat] (batch_first=False), a Linear input embedding (MatMul + Add) + Tanh,
+    two bidirectional LSTM layers with nonzero initial states (initializers, as constant-folded
+    h0/c0), each layer's Y [seq, 2, batch, H] turned into [seq, batch, 2H] by Transpose +
+    Reshape as the exporter does, and a final Linear to 10 classes per step. The LSTMs' Y_h and
+    Y_c outputs are unused, as in a torch export. Weights are torch's default U(-1/sqrt(H),
+    1/sqrt(H)) in ONNX's gate order (i, o, f, c); `size` does not apply."""
+    n.evaluate = False
+    x = n.input("input", [seq, batch, feat])
+    x = n.op("Tanh", [n.matmul_linear(x, feat, emb, "embed")], "embed")
+    merge = n.const(np.array([0, 0, -1], np.int64), "")
+    cin, bound = emb, 1.0 / np.sqrt(hidden)
+
+    def u(*shape):
+        return n.rng.uniform(-bound, bound, shape).astype(np.float32)
+
+    for i in range(2):
+        p = f"lstm.l{i}"
+        ins = [x, n.init(p + ".W", u(2, 4 * hidden, cin)),
+               n.init(p + ".R", u(2, 4 * hidden, hidden)), n.init(p + ".B", u(2, 8 * hidden)), "",
+               n.init(p + ".h0", n.rng.normal(0.0, 0.5, (2, batch, hidden)).astype(np.float32)),
+               n.init(p + ".c0", n.rng.normal(0.0, 0.5, (2, batch, hidden)).astype(np.float32))]
+        y, _, _ = n.op("LSTM", ins, p, outputs=3, direction="bidirectional", hidden_size=hidden)
+        y = n.op("Transpose", [y], p, perm=[0, 2, 1, 3])
+        x = n.op("Reshape", [y, merge], p)
+        cin = 2 * hidden
+    return n.model(n.matmul_linear(x, cin, 10, "classifier"), "logits")
+
+
+def small_cnn(n, size):
+    """The float CNN that qdq_cnn quantizes: conv-relu, maxpool, a residual block, a stride-2
+    conv, global average pool, flatten, Linear to 10 classes, on 1x3xSxS."""
+    x = n.input("input", [1, 3, size, size])
+    y = n.conv(x, 3, 16, 3, "conv1", bn="bn1", act=n.relu)
+    y = n.maxpool(y, 2, 2, 0, "pool")
+    z = n.conv(y, 16, 16, 3, "block.conv1", bn="block.bn1", act=n.relu)
+    z = n.conv(z, 16, 16, 3, "block.conv2", bn="block.bn2", gamma=RES_GAMMA)
+    y = n.relu(n.add(z, y, "block"), "block.relu")
+    y = n.conv(y, 16, 32, 3, "conv2", stride=2, bn="bn2", act=n.relu)
+    y = n.flatten(n.gap(y, "avgpool"), "")
+    return n.model(n.linear(y, 32, 10, "fc"), "output")
+
+
+def qdq_cnn(n, size):
+    """small_cnn quantized by onnxruntime's tool: quantize_static, QuantFormat.QDQ, uint8
+    activations, int8 per-channel weights, MinMax calibration on 8 seeded random images. Every
+    Conv/Gemm/Add/... is wrapped in DequantizeLinear -> float op -> QuantizeLinear, weights are
+    int8 initializers with a DequantizeLinear, biases int32."""
+    import logging
+    import tempfile
+
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat,
+                                          QuantType, quantize_static)
+
+    n.keep_bn = False  # The quantizer gets the exported float model, BatchNorm folded.
+    fp = small_cnn(n, size)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            rng = np.random.default_rng(n.seed + 2)
+            self.it = iter([{"input": rng.uniform(-1, 1, (1, 3, size, size)).astype(np.float32)}
+                            for _ in range(8)])
+
+        def get_next(self):
+            return next(self.it, None)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "float.onnx"), os.path.join(tmp, "qdq.onnx")
+        onnx.save(fp, src)
+        logging.disable(logging.WARNING)  # its advice to run the pre-processing step first
+        try:
+            quantize_static(src, dst, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+                            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                            calibrate_method=CalibrationMethod.MinMax)
+        finally:
+            logging.disable(logging.NOTSET)
+        m = onnx.load(dst)
+    m.graph.name = n.name
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
 MODELS = {f.__name__: f for f in [residual_block, resnet18, resnet50, mobilenet_v2,
-                                  squeezenet1_1, efficientnet_b0, mobilenet_v3_small]}
+                                  squeezenet1_1, efficientnet_b0, mobilenet_v3_small,
+                                  bert_encoder, bert_encoder_base, det_head, lstm_model,
+                                  small_cnn, qdq_cnn, mlp]}
 # MobileNetV3 uses BatchNorm eps=1e-3; the others torch's default 1e-5.
 BN_EPS = {"mobilenet_v3_small": 1e-3}
 
@@ -420,16 +660,24 @@ def build(name, image_size=224, keep_bn=False, seed=None):
 
 
 def conv_gemm_flops(model):
-    """2 x multiply-accumulates of all Conv and Gemm nodes (elementwise ops are not counted)."""
+    """2 x multiply-accumulates of all Conv, ConvTranspose, Gemm and MatMul nodes (elementwise
+    ops and recurrent cells are not counted)."""
     m = onnx.shape_inference.infer_shapes(model)
     shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
-              for v in list(m.graph.value_info) + list(m.graph.output)}
-    weights = {i.name: list(i.dims) for i in m.graph.initializer}
+              for v in list(m.graph.value_info) + list(m.graph.output) + list(m.graph.input)}
+    shapes.update({i.name: list(i.dims) for i in m.graph.initializer})
     flops = 0
     for node in m.graph.node:
-        if node.op_type in ("Conv", "Gemm"):
-            out = np.prod(shapes[node.output[0]], dtype=np.int64)
-            flops += 2 * int(out) * int(np.prod(weights[node.input[1]][1:]))
+        if node.op_type in ("Conv", "Gemm", "MatMul", "ConvTranspose"):
+            out = int(np.prod(shapes[node.output[0]], dtype=np.int64))
+            w = shapes[node.input[1]]
+            if node.op_type == "MatMul":
+                macs = out * shapes[node.input[0]][-1]
+            elif node.op_type == "ConvTranspose":  # Each input pixel scatters Cout x k x k.
+                macs = int(np.prod(shapes[node.input[0]], dtype=np.int64)) * int(np.prod(w[1:]))
+            else:
+                macs = out * int(np.prod(w[1:]))
+            flops += 2 * macs
     return flops
 
 

@@ -24,3 +24,22 @@ func.func @chain(%x: memref<16xf32>, %y: memref<16xf32>) {
   kernel.copy %d, %y : memref<16xf32>, memref<16xf32>
   return
 }
+
+// An elementwise kernel whose output element is wider than its dying input's (i32 -> f64,
+// both within one 64-byte slot) must not write in place: element i of the output would
+// overwrite inputs 2i and 2i + 1 before they are read.
+// CHECK-LABEL: func.func @widening
+// CHECK: kernel.alloc {offset = 0 : i64} : memref<6xi32>
+// CHECK: kernel.alloc {offset = 64 : i64} : memref<6xf64>
+func.func @widening(%x: memref<6xi32>, %y: memref<6xf64>) {
+  %a = kernel.alloc : memref<6xi32>
+  kernel.copy %x, %a : memref<6xi32>, memref<6xi32>
+  %b = kernel.alloc : memref<6xf64>
+  kernel.elementwise ins(%a : memref<6xi32>) outs(%b : memref<6xf64>) {
+  ^bb0(%v: i32):
+    %r = arith.sitofp %v : i32 to f64
+    kernel.yield %r : f64
+  }
+  kernel.copy %b, %y : memref<6xf64>, memref<6xf64>
+  return
+}

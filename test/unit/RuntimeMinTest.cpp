@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
@@ -105,18 +106,19 @@ TEST(RuntimeMinTables, DtypeSizesAndNames) {
     size_t size;
     const char *name;
   };
-  const Row rows[] = {{MC_DTYPE_FLOAT32, 4, "float32"},  {MC_DTYPE_UINT8, 1, "uint8"},
-                      {MC_DTYPE_INT8, 1, "int8"},        {MC_DTYPE_UINT16, 2, "uint16"},
-                      {MC_DTYPE_INT16, 2, "int16"},      {MC_DTYPE_INT32, 4, "int32"},
-                      {MC_DTYPE_INT64, 8, "int64"},      {MC_DTYPE_BOOL, 1, "bool"},
-                      {MC_DTYPE_FLOAT16, 2, "float16"},  {MC_DTYPE_FLOAT64, 8, "float64"},
-                      {MC_DTYPE_UINT32, 4, "uint32"},    {MC_DTYPE_UINT64, 8, "uint64"},
-                      {MC_DTYPE_BFLOAT16, 2, "bfloat16"}};
+  const Row rows[] = {
+      {MC_DTYPE_FLOAT32, 4, "float32"},   {MC_DTYPE_UINT8, 1, "uint8"},
+      {MC_DTYPE_INT8, 1, "int8"},         {MC_DTYPE_UINT16, 2, "uint16"},
+      {MC_DTYPE_INT16, 2, "int16"},       {MC_DTYPE_INT32, 4, "int32"},
+      {MC_DTYPE_INT64, 8, "int64"},       {MC_DTYPE_BOOL, 1, "bool"},
+      {MC_DTYPE_FLOAT16, 2, "float16"},   {MC_DTYPE_FLOAT64, 8, "float64"},
+      {MC_DTYPE_UINT32, 4, "uint32"},     {MC_DTYPE_UINT64, 8, "uint64"},
+      {MC_DTYPE_BFLOAT16, 2, "bfloat16"}, {MC_DTYPE_FLOAT8E4M3FN, 1, "float8e4m3fn"}};
   for (const Row &row : rows) {
     EXPECT_EQ(mc_dtype_size(row.dtype), row.size) << row.name;
     EXPECT_STREQ(mc_dtype_name(row.dtype), row.name);
   }
-  for (int32_t unknown : {0, 8, 14, 15, 17, -1}) { // undefined, string, complex, float8
+  for (int32_t unknown : {0, 8, 14, 15, -1, 1000}) { // undefined, string, complex, invalid
     EXPECT_EQ(mc_dtype_size(unknown), 0u) << unknown;
     EXPECT_STREQ(mc_dtype_name(unknown), "undefined");
   }
@@ -626,7 +628,33 @@ struct RunResult {
   std::string out, err;
 };
 
-RunResult runRunner(const mc_model_api &api, std::vector<std::string> args) {
+/// Kernel timers of a fake three-kernel model: each run adds {1, 3, 2} ms.
+struct FakeTimers {
+  double ms[3] = {0, 0, 0};
+  int64_t runs = 0;
+  int resets = 0;
+} fakeTimers;
+const char *const kFakeKernelNames[] = {"k0_a", "k1_b", "k2_c"};
+const char *const kFakeKernelOps[] = {"kernel.gemm", "kernel.elementwise", "kernel.pool"};
+const char *const kFakeKernelNodes[] = {"'a'", "'b' + 'c'", "'d'"};
+mc_status timedRun(void *handle, const void *const *inputs, void *const *outputs) {
+  const double add[] = {1, 3, 2};
+  for (int i = 0; i < 3; ++i)
+    fakeTimers.ms[i] += add[i];
+  ++fakeTimers.runs;
+  return addOneRun(handle, inputs, outputs);
+}
+mc_status timersRead(void *, double *ms, int64_t *runs) {
+  std::copy(fakeTimers.ms, fakeTimers.ms + 3, ms);
+  *runs = fakeTimers.runs;
+  return MC_OK;
+}
+void timersReset(void *) { fakeTimers = FakeTimers{{0, 0, 0}, 0, fakeTimers.resets + 1}; }
+const mc_profile_api kFakeProfile = {
+    3, kFakeKernelNames, kFakeKernelOps, kFakeKernelNodes, &timersRead, &timersReset};
+
+RunResult runRunner(const mc_model_api &api, std::vector<std::string> args,
+                    const mc_profile_api *profile = nullptr) {
   args.insert(args.begin(), "add_one_runner");
   std::vector<char *> argv;
   for (std::string &arg : args)
@@ -634,8 +662,10 @@ RunResult runRunner(const mc_model_api &api, std::vector<std::string> args) {
   argv.push_back(nullptr);
   testing::internal::CaptureStdout();
   testing::internal::CaptureStderr();
-  int code =
-      mc_runner_main(&api, "default.weights.bin", static_cast<int>(args.size()), argv.data());
+  int code = profile ? mc_runner_main_profiled(&api, profile, "default.weights.bin",
+                                               static_cast<int>(args.size()), argv.data())
+                     : mc_runner_main(&api, "default.weights.bin", static_cast<int>(args.size()),
+                                      argv.data());
   std::string out = testing::internal::GetCapturedStdout();
   std::string err = testing::internal::GetCapturedStderr();
   return {code, out, err};
@@ -758,6 +788,37 @@ TEST_F(RuntimeMinRunnerTest, BenchUsesModelTimerAndStatistics) {
   // Times {5, 1, 3, 2, 5}: median sorted[2] = 3, p90 = sorted[floor(3.6)] = 5.
   EXPECT_EQ(result.out, "latency_ms min=1.0000 median=3.0000 p90=5.0000 iters=5\n");
   EXPECT_EQ(fakeLog.benchWarmup, 7);
+}
+
+TEST_F(RuntimeMinRunnerTest, ProfilePrintsKernelsSortedByTime) {
+  mc_model_api api = addOneApi();
+  api.run_host = &timedRun;
+  fakeTimers = FakeTimers();
+  RunResult result =
+      runRunner(api, {"--bench", "4", "--warmup", "2", "--output-dir", path("o"), "--profile"},
+                &kFakeProfile);
+  ASSERT_EQ(result.code, 0) << result.err;
+  // Reset once after the first run and the warmup: the table covers exactly the 4 timed runs.
+  EXPECT_EQ(fakeTimers.resets, 1);
+  EXPECT_EQ(fakeTimers.runs, 4);
+  std::regex expected(R"(latency_ms min=\d+\.\d{4} median=\d+\.\d{4} p90=\d+\.\d{4} iters=4\n)"
+                      R"(kernel_profile runs=4 kernels=3 kernel_ms_per_run=6\.000000\n)"
+                      R"(  +share +mean +kernel +op +ONNX node\(s\)\n)"
+                      R"(   50\.00%  +3\.000000 ms  k1_b +kernel\.elementwise +'b' \+ 'c'\n)"
+                      R"(   33\.33%  +2\.000000 ms  k2_c +kernel\.pool +'d'\n)"
+                      R"(   16\.67%  +1\.000000 ms  k0_a +kernel\.gemm +'a'\n)");
+  EXPECT_TRUE(std::regex_match(result.out, expected)) << result.out;
+
+  // --profile alone profiles one run after the warmup.
+  fakeTimers = FakeTimers();
+  result = runRunner(api, {"--output-dir", path("o"), "--profile"}, &kFakeProfile);
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "kernel_profile runs=1 kernels=3")) << result.out;
+
+  // A bundle without timers says how to get them.
+  result = runRunner(api, {"--output-dir", path("o"), "--profile"});
+  EXPECT_EQ(result.code, 1);
+  EXPECT_TRUE(contains(result.err, "modelc --profile")) << result.err;
 }
 
 TEST_F(RuntimeMinRunnerTest, ReportsCreateFailure) {

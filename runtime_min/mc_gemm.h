@@ -1,0 +1,844 @@
+// mc_gemm.h - Header-only float32 GEMM and depthwise convolution kernels for generated CPU code.
+//
+// modelc's CPU bundles instantiate these templates with a configuration struct whose members are
+// literals (problem sizes, strides, cache blocks, register tile), so the host compiler sees every
+// loop bound and stride as a constant. The GEMM is BLIS-style: B is packed into kc x nr panels,
+// A into mr x kc panels (or both come pre-packed from the weights file, see PackGemmWeights), and
+// an mr x nr register tile of accumulators runs over kc. The micro-kernel implementation is chosen
+// at compile time from the instruction set the compiler targets (-march): AVX-512F, AVX2 + FMA, or
+// a portable one (GCC/Clang vector extensions, plain C++ elsewhere). Every variant computes any
+// tile shape correctly; the tile modelc chose for its --cpu target is what makes it fast.
+//
+// Work is split into `parts` (one per thread of the model's pool): a part owns a rectangle of the
+// output's micro-tile grid (or whole batch entries) and runs the full K loop on it, so parts
+// never write the same element and the epilogue (bias, activation, residual add) runs on each
+// output tile right after its last K block, while the tile is still in L1.
+//
+// Plain C++17 with intrinsics; no allocation: each part gets scratch memory from the caller.
+#ifndef MODELC_RUNTIME_MIN_MC_GEMM_H
+#define MODELC_RUNTIME_MIN_MC_GEMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+#include <immintrin.h>
+#endif
+
+#if defined(__GNUC__)
+#define MC_GEMM_INLINE inline __attribute__((always_inline))
+#define MC_GEMM_NOINLINE __attribute__((noinline))
+#define MC_GEMM_RESTRICT __restrict__
+#else
+#define MC_GEMM_INLINE inline
+#define MC_GEMM_NOINLINE
+#define MC_GEMM_RESTRICT
+#endif
+
+// Everything lives in an inline namespace named after the instruction set, so that bundles
+// built with different -march flags can be linked into one program: their template
+// instantiations get different symbols instead of silently replacing each other.
+#if defined(__AVX512F__)
+#define MC_GEMM_ISA_NAMESPACE isa_avx512f
+#elif defined(__AVX2__) && defined(__FMA__)
+#define MC_GEMM_ISA_NAMESPACE isa_avx2_fma
+#else
+#define MC_GEMM_ISA_NAMESPACE isa_generic
+#endif
+
+namespace mc_gemm {
+inline namespace MC_GEMM_ISA_NAMESPACE {
+
+//===----------------------------------------------------------------------===//
+// Vector types: the only instruction-set-specific code.
+//===----------------------------------------------------------------------===//
+
+#if defined(__AVX512F__)
+/// 16 float lanes in a zmm register.
+struct Vec {
+  using T = __m512;
+  static constexpr int kLanes = 16;
+  static MC_GEMM_INLINE T zero() { return _mm512_setzero_ps(); }
+  static MC_GEMM_INLINE T load(const float *p) { return _mm512_loadu_ps(p); }
+  static MC_GEMM_INLINE void store(float *p, T v) { _mm512_storeu_ps(p, v); }
+  static MC_GEMM_INLINE T broadcast(float x) { return _mm512_set1_ps(x); }
+  static MC_GEMM_INLINE T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
+  static MC_GEMM_INLINE T add(T a, T b) { return _mm512_add_ps(a, b); }
+  static MC_GEMM_INLINE T mul(T a, T b) { return _mm512_mul_ps(a, b); }
+};
+inline constexpr const char *kIsa = "avx512f";
+#elif defined(__AVX2__) && defined(__FMA__)
+/// 8 float lanes in a ymm register.
+struct Vec {
+  using T = __m256;
+  static constexpr int kLanes = 8;
+  static MC_GEMM_INLINE T zero() { return _mm256_setzero_ps(); }
+  static MC_GEMM_INLINE T load(const float *p) { return _mm256_loadu_ps(p); }
+  static MC_GEMM_INLINE void store(float *p, T v) { _mm256_storeu_ps(p, v); }
+  static MC_GEMM_INLINE T broadcast(float x) { return _mm256_set1_ps(x); }
+  static MC_GEMM_INLINE T fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
+  static MC_GEMM_INLINE T add(T a, T b) { return _mm256_add_ps(a, b); }
+  static MC_GEMM_INLINE T mul(T a, T b) { return _mm256_mul_ps(a, b); }
+};
+inline constexpr const char *kIsa = "avx2+fma";
+#elif defined(__GNUC__)
+/// 4 float lanes through the compiler's vector extension (SSE2, NEON, ...).
+struct Vec {
+  typedef float T __attribute__((vector_size(16)));
+  static constexpr int kLanes = 4;
+  static MC_GEMM_INLINE T zero() { return T{0.0f, 0.0f, 0.0f, 0.0f}; }
+  static MC_GEMM_INLINE T load(const float *p) {
+    T v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+  }
+  static MC_GEMM_INLINE void store(float *p, T v) { memcpy(p, &v, sizeof(v)); }
+  static MC_GEMM_INLINE T broadcast(float x) { return T{x, x, x, x}; }
+  static MC_GEMM_INLINE T fma(T a, T b, T c) { return a * b + c; }
+  static MC_GEMM_INLINE T add(T a, T b) { return a + b; }
+  static MC_GEMM_INLINE T mul(T a, T b) { return a * b; }
+};
+inline constexpr const char *kIsa = "generic";
+#else
+/// One lane: plain C++ for compilers without vector extensions.
+struct Vec {
+  using T = float;
+  static constexpr int kLanes = 1;
+  static MC_GEMM_INLINE T zero() { return 0.0f; }
+  static MC_GEMM_INLINE T load(const float *p) { return *p; }
+  static MC_GEMM_INLINE void store(float *p, T v) { *p = v; }
+  static MC_GEMM_INLINE T broadcast(float x) { return x; }
+  static MC_GEMM_INLINE T fma(T a, T b, T c) { return a * b + c; }
+  static MC_GEMM_INLINE T add(T a, T b) { return a + b; }
+  static MC_GEMM_INLINE T mul(T a, T b) { return a * b; }
+};
+inline constexpr const char *kIsa = "generic";
+#endif
+
+/// One lane, used when a register tile's width is not a multiple of Vec's lanes.
+struct Scalar {
+  using T = float;
+  static constexpr int kLanes = 1;
+  static MC_GEMM_INLINE T zero() { return 0.0f; }
+  static MC_GEMM_INLINE T load(const float *p) { return *p; }
+  static MC_GEMM_INLINE void store(float *p, T v) { *p = v; }
+  static MC_GEMM_INLINE T broadcast(float x) { return x; }
+  static MC_GEMM_INLINE T fma(T a, T b, T c) { return a * b + c; }
+  static MC_GEMM_INLINE T add(T a, T b) { return a + b; }
+  static MC_GEMM_INLINE T mul(T a, T b) { return a * b; }
+};
+
+/// e^x in float, written so that compilers vectorize loops calling it (no calls, no branches):
+/// x = n ln2 + r with |r| <= ln2 / 2 (up to ln2 for x > 88.03), e^r by the Cephes polynomial,
+/// 2^n through the exponent bits. Error at most 4 ulp (2.4e-7 relative); NaN stays NaN,
+/// x > 88.72 gives +inf and x < -87.33 gives 0 (where e^x would be a denormal, < 1.2e-38).
+MC_GEMM_INLINE float expf(float x) {
+  const float hi = 88.7228317f, lo = -87.3365479f;
+  float xc = x > hi ? hi : x;
+  xc = xc < lo ? lo : xc;
+  // n = round(x / ln2) by the 1.5 * 2^23 trick: its low mantissa bits hold n.
+  const float magic = 12582912.0f;
+  float t = xc * 1.44269504089f + magic;
+  t = t > magic + 127.0f ? magic + 127.0f : t; // 2^n must stay finite: |r| grows up to ln2 there
+  const float n = t - magic;
+  uint32_t bits;
+  memcpy(&bits, &t, sizeof(bits));
+  const uint32_t e = (bits - 0x4B400000u + 127u) << 23;
+  float scale;
+  memcpy(&scale, &e, sizeof(scale));
+  const float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float er = p * r * r + r + 1.0f;
+  const float result = er * scale;
+  return x > hi ? std::numeric_limits<float>::infinity() : (x < lo ? 0.0f : result);
+}
+
+/// The vector type for register tiles nr wide.
+template <int NR> struct VecFor {
+  using type = typename std::conditional<NR % Vec::kLanes == 0, Vec, Scalar>::type;
+};
+
+//===----------------------------------------------------------------------===//
+// Micro-kernels
+//===----------------------------------------------------------------------===//
+
+/// Per-part resources handed to a kernel by the generated run(): the number of parts the work
+/// is split into and scratch memory (`scratchStride` floats per part, 64-byte aligned).
+struct Parts {
+  int64_t count;
+  float *scratch;
+  int64_t scratchStride;
+};
+
+/// The epilogue of kernels that have none. An epilogue is any class with
+/// `void operator()(int64_t outer, int64_t row, int64_t col0, float *c, int64_t count) const`
+/// that rewrites c[0, count): the finished outputs (outer, row, col0 + j), see each kernel.
+struct NoEpilogue {
+  MC_GEMM_INLINE void operator()(int64_t, int64_t, int64_t, float *, int64_t) const {}
+};
+template <class Epilogue> struct HasEpilogue {
+  static constexpr bool value = !std::is_same<Epilogue, NoEpilogue>::value;
+};
+
+/// The largest of its arguments (scratch sizes of a model's kernels).
+constexpr int64_t maxOf(int64_t a) { return a; }
+template <class... Rest> constexpr int64_t maxOf(int64_t a, int64_t b, Rest... rest) {
+  return maxOf(a > b ? a : b, rest...);
+}
+
+/// C[r][v * lanes + l] (+)= alpha * sum_k A[k * MR + r] * B[k * NR + v * lanes + l] for rows
+/// r < MRE and vectors v < NVE: the first MRE rows and NVE vectors of an MR x NR tile, A and B
+/// being packed panels (MR and NR floats per k step). `accumulate` adds to C.
+template <class V, int MRE, int NVE, int MR, int NR>
+MC_GEMM_NOINLINE void microKernel(int64_t kc, const float *MC_GEMM_RESTRICT a,
+                                  const float *MC_GEMM_RESTRICT b, float *MC_GEMM_RESTRICT c,
+                                  int64_t ldc, bool accumulate, float alpha) {
+  constexpr int L = V::kLanes;
+  typename V::T acc[MRE][NVE];
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+  for (int r = 0; r < MRE; ++r)
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+    for (int v = 0; v < NVE; ++v)
+      acc[r][v] = V::zero();
+#if defined(__GNUC__)
+      // The C tile is read at the end (accumulate) and written: start fetching it now, so that
+      // its cache misses overlap the k loop instead of following it.
+#pragma GCC unroll 16
+  for (int r = 0; r < MRE; ++r) {
+    __builtin_prefetch(c + r * ldc, 1, 3);
+    __builtin_prefetch(c + r * ldc + NVE * L - 1, 1, 3);
+  }
+#endif
+  for (int64_t k = 0; k < kc; ++k) {
+    typename V::T bv[NVE];
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+    for (int v = 0; v < NVE; ++v)
+      bv[v] = V::load(b + v * L);
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+    for (int r = 0; r < MRE; ++r) {
+      const typename V::T av = V::broadcast(a[r]);
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+      for (int v = 0; v < NVE; ++v)
+        acc[r][v] = V::fma(av, bv[v], acc[r][v]);
+    }
+    a += MR;
+    b += NR;
+  }
+  const typename V::T va = V::broadcast(alpha);
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+  for (int r = 0; r < MRE; ++r)
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+    for (int v = 0; v < NVE; ++v) {
+      typename V::T x = alpha == 1.0f ? acc[r][v] : V::mul(acc[r][v], va);
+      float *p = c + r * ldc + v * L;
+      V::store(p, accumulate ? V::add(V::load(p), x) : x);
+    }
+}
+
+using MicroKernelFn = void (*)(int64_t, const float *, const float *, float *, int64_t, bool,
+                               float);
+
+template <class V, int MR, int NR, size_t... I>
+MicroKernelFn pickMicroKernel(int index, std::index_sequence<I...>) {
+  constexpr int kVectors = NR / V::kLanes;
+  static constexpr MicroKernelFn table[] = {
+      &microKernel<V, int(I) / kVectors + 1, int(I) % kVectors + 1, MR, NR>...};
+  return table[index];
+}
+
+/// The micro-kernel for an edge tile of `rows` <= MR rows and `vectors` <= NR / lanes vectors.
+template <class V, int MR, int NR> MicroKernelFn microKernelFor(int rows, int vectors) {
+  constexpr int kVectors = NR / V::kLanes;
+  return pickMicroKernel<V, MR, NR>((rows - 1) * kVectors + (vectors - 1),
+                                    std::make_index_sequence<MR * kVectors>());
+}
+
+//===----------------------------------------------------------------------===//
+// Packing
+//===----------------------------------------------------------------------===//
+
+/// Packs rows [i0, i0 + rows) x depth [p0, p0 + kc) of op(A) (M x K; A is K x M when TRANS)
+/// into MR-row panels: panel q holds dst[q * kc * MR + k * MR + r]; rows past the end are 0.
+template <int64_t M, int64_t K, bool TRANS, int MR>
+MC_GEMM_INLINE void packA(const float *MC_GEMM_RESTRICT a, int64_t i0, int64_t rows, int64_t p0,
+                          int64_t kc, float *MC_GEMM_RESTRICT dst) {
+  for (int64_t q = 0; q < rows; q += MR) {
+    const int64_t n = rows - q < MR ? rows - q : MR;
+    float *d = dst + q / MR * kc * MR;
+    if (TRANS) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float *s = a + (p0 + k) * M + i0 + q;
+        for (int64_t r = 0; r < n; ++r)
+          d[k * MR + r] = s[r];
+        for (int64_t r = n; r < MR; ++r)
+          d[k * MR + r] = 0.0f;
+      }
+    } else {
+      for (int64_t r = 0; r < n; ++r) {
+        const float *s = a + (i0 + q + r) * K + p0;
+        for (int64_t k = 0; k < kc; ++k)
+          d[k * MR + r] = s[k];
+      }
+      for (int64_t r = n; r < MR; ++r)
+        for (int64_t k = 0; k < kc; ++k)
+          d[k * MR + r] = 0.0f;
+    }
+  }
+}
+
+/// Packs depth [p0, p0 + kc) x columns [j0, j0 + cols) of op(B) (K x N; B is N x K when TRANS)
+/// into NR-column panels: panel q holds dst[q * kc * NR + k * NR + c]; columns past the end are 0.
+template <int64_t N, int64_t K, bool TRANS, int NR>
+MC_GEMM_INLINE void packB(const float *MC_GEMM_RESTRICT b, int64_t j0, int64_t cols, int64_t p0,
+                          int64_t kc, float *MC_GEMM_RESTRICT dst) {
+  if (!TRANS) {
+    // Row by row, so that B is read as contiguous runs of `cols` floats (rows of B are N
+    // apart: reading a panel's kc rows one after another would touch a new page per row).
+    const int64_t full = cols / NR * NR;
+    for (int64_t k = 0; k < kc; ++k) {
+      const float *s = b + (p0 + k) * N + j0;
+      for (int64_t q = 0; q < full; q += NR)
+        memcpy(dst + q * kc + k * NR, s + q, NR * sizeof(float));
+      if (full < cols) {
+        float *d = dst + full * kc + k * NR;
+        for (int64_t c = 0; c < cols - full; ++c)
+          d[c] = s[full + c];
+        for (int64_t c = cols - full; c < NR; ++c)
+          d[c] = 0.0f;
+      }
+    }
+    return;
+  }
+  for (int64_t q = 0; q < cols; q += NR) {
+    const int64_t n = cols - q < NR ? cols - q : NR;
+    float *d = dst + q / NR * kc * NR;
+    for (int64_t c = 0; c < n; ++c) {
+      const float *s = b + (j0 + q + c) * K + p0;
+      for (int64_t k = 0; k < kc; ++k)
+        d[k * NR + c] = s[k];
+    }
+    for (int64_t c = n; c < NR; ++c)
+      for (int64_t k = 0; k < kc; ++k)
+        d[k * NR + c] = 0.0f;
+  }
+}
+
+/// Whether a GEMM configuration's B is the im2col unfolding of an image (kIm2col, see
+/// packBIm2col); configurations without the member have a plain B.
+template <class Cfg, class = void> struct BIsIm2col : std::false_type {};
+template <class Cfg>
+struct BIsIm2col<Cfg, decltype(void(Cfg::kIm2col))> : std::integral_constant<bool, Cfg::kIm2col> {};
+
+/// Packs like packB, but B is the im2col unfolding of one image group (C x H x W with
+/// C = K / (KH * KW) channels): B[k][p] with k = (c * KH + i) * KW + j and output pixel
+/// p = oy * OW + ox holds the input at (oy * SH - PT + i * DH, ox * SW - PL + j * DW) of channel
+/// c, 0 in the padding. The columns are never materialized: each depth row is read from the
+/// image as runs of one output row, split at panel boundaries.
+template <class Cfg, int NR>
+MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, int64_t cols,
+                                int64_t p0, int64_t kc, float *MC_GEMM_RESTRICT dst) {
+  constexpr int64_t H = Cfg::kH, W = Cfg::kW, OW = Cfg::kOW, KH = Cfg::kKH, KW = Cfg::kKW;
+  constexpr int64_t SH = Cfg::kSH, SW = Cfg::kSW, DH = Cfg::kDH, DW = Cfg::kDW;
+  constexpr int64_t PT = Cfg::kPT, PL = Cfg::kPL;
+  const int64_t padded = (cols + NR - 1) / NR * NR;
+  for (int64_t k = 0; k < kc; ++k) {
+    const int64_t r = p0 + k, j = r % KW, i = r / KW % KH, c = r / (KW * KH);
+    const float *src = img + c * H * W;
+    // Output columns [lo, hi) of a row read inside the image row: 0 <= ox * SW + off < W.
+    const int64_t off = j * DW - PL;
+    int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+    int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
+    lo = lo < OW ? lo : OW;
+    hi = hi < OW ? hi : OW;
+    hi = hi > lo ? hi : lo;
+    float *d = dst + k * NR;
+    int64_t jj = 0; // column within the block
+    while (jj < cols) {
+      const int64_t p = j0 + jj, oy = p / OW, ox0 = p % OW;
+      // A run: this output row, up to the end of the block or of the current panel.
+      int64_t run = OW - ox0;
+      run = run < cols - jj ? run : cols - jj;
+      run = run < NR - jj % NR ? run : NR - jj % NR;
+      float *out = d + jj / NR * (kc * NR) + jj % NR;
+      const int64_t y = oy * SH - PT + i * DH;
+      if (y < 0 || y >= H) {
+        for (int64_t t = 0; t < run; ++t)
+          out[t] = 0.0f;
+      } else {
+        const float *row = src + y * W;
+        int64_t a = lo - ox0, b = hi - ox0;
+        a = a < 0 ? 0 : (a > run ? run : a);
+        b = b < a ? a : (b > run ? run : b);
+        for (int64_t t = 0; t < a; ++t)
+          out[t] = 0.0f;
+        for (int64_t t = a; t < b; ++t)
+          out[t] = row[(ox0 + t) * SW + off];
+        for (int64_t t = b; t < run; ++t)
+          out[t] = 0.0f;
+      }
+      jj += run;
+    }
+    for (; jj < padded; ++jj) // zero columns past the end of the last panel
+      d[jj / NR * (kc * NR) + jj % NR] = 0.0f;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// GEMM
+//===----------------------------------------------------------------------===//
+
+/// Splits [0, n) into `parts` contiguous ranges whose sizes differ by at most one; range i.
+MC_GEMM_INLINE void splitRange(int64_t n, int64_t parts, int64_t i, int64_t &begin, int64_t &end) {
+  const int64_t base = n / parts, extra = n % parts;
+  begin = i * base + (i < extra ? i : extra);
+  end = begin + base + (i < extra ? 1 : 0);
+}
+
+/// Scratch floats one part of a GEMM of configuration Cfg needs.
+template <class Cfg> constexpr int64_t gemmScratchFloats() {
+  return (Cfg::kPackedA ? 0 : Cfg::kMC * Cfg::kKC) + (Cfg::kPackedB ? 0 : Cfg::kKC * Cfg::kNC) +
+         Cfg::kMR * Cfg::kNR + 16;
+}
+
+/// Runs one output rectangle (micro-tile rows [ti0, ti1), columns [tj0, tj1)) of batch entry
+/// `bi` over the full depth, BLIS loop order jc > pc > ic > jr > ir.
+template <class Cfg, class Epilogue>
+void gemmRect(const float *a, const float *b, float *c, int64_t bi, int64_t ti0, int64_t ti1,
+              int64_t tj0, int64_t tj1, float *scratch, const Epilogue &ep) {
+  constexpr int MR = int(Cfg::kMR), NR = int(Cfg::kNR);
+  constexpr int64_t M = Cfg::kM, N = Cfg::kN, K = Cfg::kK;
+  constexpr int64_t MC = Cfg::kMC, KC = Cfg::kKC, NC = Cfg::kNC;
+  static_assert(MC % MR == 0 && NC % NR == 0, "cache blocks must hold whole register tiles");
+  using V = typename VecFor<NR>::type;
+  constexpr int NV = NR / V::kLanes;
+  float *packedA = scratch;
+  float *packedB = packedA + (Cfg::kPackedA ? 0 : MC * KC);
+  float *tile = packedB + (Cfg::kPackedB ? 0 : KC * NC);
+  const int64_t i0 = ti0 * MR, i1 = ti1 * MR < M ? ti1 * MR : M;
+  const int64_t j0 = tj0 * NR, j1 = tj1 * NR < N ? tj1 * NR : N;
+  if (K == 0) { // An empty sum: zeros, then the epilogue.
+    for (int64_t i = i0; i < i1; ++i) {
+      for (int64_t j = j0; j < j1; ++j)
+        c[i * N + j] = 0.0f;
+      if (HasEpilogue<Epilogue>::value && j1 > j0)
+        ep(bi, i, j0, c + i * N + j0, j1 - j0);
+    }
+    return;
+  }
+  for (int64_t jc = j0; jc < j1; jc += NC) {
+    const int64_t nc = j1 - jc < NC ? j1 - jc : NC;
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = K - pc < KC ? K - pc : KC;
+      const bool last = pc + kc == K;
+      // Packed B panels: pre-packed ones span the full depth K, run-time ones kc.
+      const float *bp;
+      int64_t bStride;
+      if (Cfg::kPackedB) {
+        bp = b + jc / NR * (K * NR) + pc * NR;
+        bStride = K * NR;
+      } else {
+        if constexpr (BIsIm2col<Cfg>::value)
+          packBIm2col<Cfg, NR>(b, jc, nc, pc, kc, packedB);
+        else
+          packB<N, K, Cfg::kTransB, NR>(b, jc, nc, pc, kc, packedB);
+        bp = packedB;
+        bStride = kc * NR;
+      }
+      for (int64_t ic = i0; ic < i1; ic += MC) {
+        const int64_t mc = i1 - ic < MC ? i1 - ic : MC;
+        const float *ap;
+        int64_t aStride;
+        if (Cfg::kPackedA) {
+          ap = a + ic / MR * (K * MR) + pc * MR;
+          aStride = K * MR;
+        } else {
+          packA<M, K, Cfg::kTransA, MR>(a, ic, mc, pc, kc, packedA);
+          ap = packedA;
+          aStride = kc * MR;
+        }
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          const int64_t cols = nc - jr < NR ? nc - jr : NR;
+          const int vectors = int((cols + V::kLanes - 1) / V::kLanes);
+          const float *bpanel = bp + jr / NR * bStride;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t rows = mc - ir < MR ? mc - ir : MR;
+            const float *apanel = ap + ir / MR * aStride;
+            float *ct = c + (ic + ir) * N + jc + jr;
+            if (rows == MR && cols == NR) {
+              microKernel<V, MR, NV, MR, NR>(kc, apanel, bpanel, ct, N, pc > 0, Cfg::kAlpha);
+            } else if (cols == int64_t(vectors) * V::kLanes) {
+              microKernelFor<V, MR, NR>(int(rows), vectors)(kc, apanel, bpanel, ct, N, pc > 0,
+                                                            Cfg::kAlpha);
+            } else {
+              // A partial vector: compute into the tile buffer, then copy the valid columns.
+              microKernelFor<V, MR, NR>(int(rows), vectors)(kc, apanel, bpanel, tile, NR, false,
+                                                            Cfg::kAlpha);
+              for (int64_t r = 0; r < rows; ++r)
+                for (int64_t j = 0; j < cols; ++j)
+                  ct[r * N + j] = pc > 0 ? ct[r * N + j] + tile[r * NR + j] : tile[r * NR + j];
+            }
+            if (HasEpilogue<Epilogue>::value && last)
+              for (int64_t r = 0; r < rows; ++r)
+                ep(bi, ic + ir + r, jc + jr, ct + r * N, cols);
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Picks how `parts` parts share an mt x nt grid of register tiles: pm row groups times pn
+/// column groups (pm * pn <= parts), minimizing the largest part's compute plus its packing.
+template <class Cfg> void splitGrid(int64_t parts, int64_t &pm, int64_t &pn) {
+  constexpr int64_t mt = (Cfg::kM + Cfg::kMR - 1) / Cfg::kMR;
+  constexpr int64_t nt = (Cfg::kN + Cfg::kNR - 1) / Cfg::kNR;
+  double best = -1.0;
+  pm = pn = 1;
+  for (int64_t m = 1; m <= parts && m <= mt; ++m) {
+    int64_t n = parts / m < nt ? parts / m : nt;
+    const double rowTiles = double((mt + m - 1) / m), colTiles = double((nt + n - 1) / n);
+    // Compute in units of FMA lane-ops / 16 (about one cycle), packing one cycle per float.
+    double cost = rowTiles * colTiles * double(Cfg::kMR * Cfg::kNR * Cfg::kK) / 16.0;
+    if (!Cfg::kPackedA)
+      cost += rowTiles * double(Cfg::kMR * Cfg::kK);
+    if (!Cfg::kPackedB)
+      cost += colTiles * double(Cfg::kNR * Cfg::kK);
+    if (best < 0.0 || cost < best) {
+      best = cost;
+      pm = m;
+      pn = n;
+    }
+  }
+}
+
+/// Part `part` of the batched GEMM C[b] = alpha * op(A[b]) x op(B[b]) (+ epilogue) described by
+/// Cfg: kBatch, kM, kN, kK, kTransA, kTransB, kPackedA, kPackedB, kAlpha, the tile kMC, kKC,
+/// kNC, kMR, kNR and the element offsets aOffset(bi), bOffset(bi) of each batch entry (C's is
+/// bi * M * N). Pre-packed operands (kPackedA / kPackedB) hold full-depth panels,
+/// [panel][K][MR] and [panel][K][NR], zero-padded; a pre-packed operand is never transposed.
+template <class Cfg, class Epilogue>
+void gemm(const float *a, const float *b, float *c, int64_t part, const Parts &parts,
+          const Epilogue &ep) {
+  static_assert(!(Cfg::kPackedA && Cfg::kTransA) && !(Cfg::kPackedB && Cfg::kTransB),
+                "pre-packed operands are not transposed");
+  constexpr int64_t mt = (Cfg::kM + Cfg::kMR - 1) / Cfg::kMR;
+  constexpr int64_t nt = (Cfg::kN + Cfg::kNR - 1) / Cfg::kNR;
+  float *scratch = parts.scratch + part * parts.scratchStride;
+  const int64_t count = parts.count < 1 ? 1 : parts.count;
+  if (Cfg::kBatch >= 2 * count || Cfg::kBatch % count == 0) {
+    // Enough batch entries: each part runs whole GEMMs.
+    int64_t b0, b1;
+    splitRange(Cfg::kBatch, count, part, b0, b1);
+    for (int64_t bi = b0; bi < b1; ++bi)
+      gemmRect<Cfg>(a + Cfg::aOffset(bi), b + Cfg::bOffset(bi), c + bi * Cfg::kM * Cfg::kN, bi, 0,
+                    mt, 0, nt, scratch, ep);
+    return;
+  }
+  int64_t pm, pn;
+  splitGrid<Cfg>(count, pm, pn);
+  if (part >= pm * pn)
+    return;
+  int64_t ti0, ti1, tj0, tj1;
+  splitRange(mt, pm, part / pn, ti0, ti1);
+  splitRange(nt, pn, part % pn, tj0, tj1);
+  for (int64_t bi = 0; bi < Cfg::kBatch; ++bi)
+    gemmRect<Cfg>(a + Cfg::aOffset(bi), b + Cfg::bOffset(bi), c + bi * Cfg::kM * Cfg::kN, bi, ti0,
+                  ti1, tj0, tj1, scratch, ep);
+}
+
+/// Packs op(A) (M x K, A being K x M when `trans`) into full-depth MR-row panels, the layout of
+/// a pre-packed A: dst[q * K * MR + k * MR + r] = op(A)[q * MR + r][k], zero past row M.
+/// dst holds ceil(M / MR) * K * MR floats. (modelc packs weights with the same layout.)
+inline void packFullA(const float *a, int64_t m, int64_t k, bool trans, int64_t mr, float *dst) {
+  for (int64_t q = 0; q * mr < m; ++q)
+    for (int64_t p = 0; p < k; ++p)
+      for (int64_t r = 0; r < mr; ++r) {
+        const int64_t i = q * mr + r;
+        dst[(q * k + p) * mr + r] = i < m ? (trans ? a[p * m + i] : a[i * k + p]) : 0.0f;
+      }
+}
+
+/// Packs op(B) (K x N, B being N x K when `trans`) into full-depth NR-column panels, the layout
+/// of a pre-packed B: dst[q * K * NR + k * NR + c] = op(B)[k][q * NR + c], zero past column N.
+inline void packFullB(const float *b, int64_t k, int64_t n, bool trans, int64_t nr, float *dst) {
+  for (int64_t q = 0; q * nr < n; ++q)
+    for (int64_t p = 0; p < k; ++p)
+      for (int64_t c = 0; c < nr; ++c) {
+        const int64_t j = q * nr + c;
+        dst[(q * k + p) * nr + c] = j < n ? (trans ? b[j * k + p] : b[p * n + j]) : 0.0f;
+      }
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise convolution
+//===----------------------------------------------------------------------===//
+
+/// Geometry of the depthwise kernel's padded input plane: each padded row is stored as SW
+/// phases (columns x with x % SW == phase, in order), so that the taps of consecutive output
+/// columns read consecutive floats whatever the stride; rows and phases are wide enough for
+/// output rows rounded up to whole vector groups.
+template <class Cfg> struct DepthwiseLayout {
+  static constexpr int64_t kLanes = Vec::kLanes, kGroup = 4 * Vec::kLanes;
+  static constexpr int64_t kOWR = (Cfg::kOW + kGroup - 1) / kGroup * kGroup;
+  static constexpr int64_t kHP = (Cfg::kOH - 1) * Cfg::kSH + (Cfg::kKH - 1) * Cfg::kDH + 1;
+  /// Floats of one phase: output columns [0, kOWR) plus the reach of the taps.
+  static constexpr int64_t kPhase =
+      (kOWR + ((Cfg::kKW - 1) * Cfg::kDW) / Cfg::kSW + 1 + 15) / 16 * 16;
+  static constexpr int64_t kRow = kPhase * Cfg::kSW;
+};
+
+/// Scratch floats one part of a depthwise convolution of configuration Cfg needs: one padded
+/// input plane and one output row.
+template <class Cfg> constexpr int64_t depthwiseScratchFloats() {
+  using L = DepthwiseLayout<Cfg>;
+  return L::kHP * L::kRow + L::kOWR + 16;
+}
+
+/// Part `part` of a 2-d convolution with one input channel per group (depthwise, channel
+/// multiplier kMult): input N x C x H x W, weight (C * kMult) x 1 x KH x KW, optional bias, output
+/// N x (C * kMult) x OH x OW. Output planes are split among the parts. Each input plane is copied
+/// once into a zero-padded, phase-split buffer (DepthwiseLayout), so the tap loops have no bounds
+/// checks and read contiguous vectors; each output row is computed four vectors at a time in
+/// registers over all taps, then the epilogue gets the finished row as
+/// ep(n * C * kMult + channel, oy, 0, row, OW).
+template <class Cfg, class Epilogue>
+void depthwise(const float *x, const float *w, const float *bias, float *y, int64_t part,
+               const Parts &parts, const Epilogue &ep) {
+  using L = DepthwiseLayout<Cfg>;
+  using V = Vec;
+  constexpr int64_t C = Cfg::kC, H = Cfg::kH, W = Cfg::kW, OH = Cfg::kOH, OW = Cfg::kOW;
+  constexpr int64_t KH = Cfg::kKH, KW = Cfg::kKW, SH = Cfg::kSH, SW = Cfg::kSW;
+  constexpr int64_t DH = Cfg::kDH, DW = Cfg::kDW, PT = Cfg::kPT, PL = Cfg::kPL;
+  constexpr int64_t HP = L::kHP, PH = L::kPhase, ROW = L::kRow, LANES = V::kLanes;
+  constexpr int64_t planes = Cfg::kN * C * Cfg::kMult;
+  float *pad = parts.scratch + part * parts.scratchStride;
+  float *row = pad + HP * ROW;
+  const int64_t count = parts.count < 1 ? 1 : parts.count;
+  int64_t q0, q1;
+  splitRange(planes, count, part, q0, q1);
+  int64_t padded = -1; // the input plane now in `pad`
+  for (int64_t q = q0; q < q1; ++q) {
+    const int64_t n = q / (C * Cfg::kMult), oc = q % (C * Cfg::kMult), ic = oc / Cfg::kMult;
+    const int64_t inPlane = n * C + ic;
+    if (inPlane != padded) {
+      const float *src = x + inPlane * H * W;
+      for (int64_t r = 0; r < HP; ++r) {
+        const int64_t sy = r - PT;
+        float *d = pad + r * ROW;
+        if (sy < 0 || sy >= H) {
+          memset(d, 0, ROW * sizeof(float));
+          continue;
+        }
+        const float *s = src + sy * W;
+        for (int64_t ph = 0; ph < SW; ++ph)
+          for (int64_t i = 0; i < PH; ++i) {
+            const int64_t sx = i * SW + ph - PL;
+            d[ph * PH + i] = sx >= 0 && sx < W ? s[sx] : 0.0f;
+          }
+      }
+      padded = inPlane;
+    }
+    const float *wk = w + oc * KH * KW;
+    const typename V::T b = V::broadcast(Cfg::kHasBias ? bias[oc] : 0.0f);
+    float *out = y + q * OH * OW;
+    for (int64_t oy = 0; oy < OH; ++oy) {
+      for (int64_t ox = 0; ox < L::kOWR; ox += 4 * LANES) {
+        typename V::T acc0 = b, acc1 = b, acc2 = b, acc3 = b;
+        for (int64_t i = 0; i < KH; ++i) {
+          const float *s = pad + (oy * SH + i * DH) * ROW + ox;
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+          for (int64_t j = 0; j < KW; ++j) {
+            // Input column (ox + t) * SW + j * DW - PL, at phase (j * DW) % SW.
+            const float *sj = s + ((j * DW) % SW) * PH + (j * DW) / SW;
+            const typename V::T wv = V::broadcast(wk[i * KW + j]);
+            acc0 = V::fma(wv, V::load(sj), acc0);
+            acc1 = V::fma(wv, V::load(sj + LANES), acc1);
+            acc2 = V::fma(wv, V::load(sj + 2 * LANES), acc2);
+            acc3 = V::fma(wv, V::load(sj + 3 * LANES), acc3);
+          }
+        }
+        V::store(row + ox, acc0);
+        V::store(row + ox + LANES, acc1);
+        V::store(row + ox + 2 * LANES, acc2);
+        V::store(row + ox + 3 * LANES, acc3);
+      }
+      if (HasEpilogue<Epilogue>::value)
+        ep(q, oy, 0, row, OW);
+      memcpy(out + oy * OW, row, OW * sizeof(float));
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// im2col
+//===----------------------------------------------------------------------===//
+
+/// Part `part` of im2col: input N x C x H x W to columns N x G x (C/G * KH * KW) x (OH * OW),
+/// row (c * KH + i) * KW + j of group g holding input channel g * C/G + c under tap (i, j) for
+/// every output pixel (0 in the padding). Rows are split among the parts; each row is written
+/// as OH runs of OW values, each run a zero head, a (strided) copy and a zero tail.
+template <class Cfg> void im2col(const float *x, float *col, int64_t part, const Parts &parts) {
+  constexpr int64_t C = Cfg::kC, H = Cfg::kH, W = Cfg::kW, OH = Cfg::kOH, OW = Cfg::kOW;
+  constexpr int64_t KH = Cfg::kKH, KW = Cfg::kKW, SH = Cfg::kSH, SW = Cfg::kSW;
+  constexpr int64_t DH = Cfg::kDH, DW = Cfg::kDW, PT = Cfg::kPT, PL = Cfg::kPL;
+  constexpr int64_t rows = Cfg::kN * C * KH * KW;
+  const int64_t count = parts.count < 1 ? 1 : parts.count;
+  int64_t r0, r1;
+  splitRange(rows, count, part, r0, r1);
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t kj = r % KW, ki = r / KW % KH, plane = r / (KH * KW);
+    const float *src = x + plane * H * W;
+    float *dst = col + r * OH * OW;
+    // Output columns [lo, hi) read inside the row: 0 <= ox * SW - PL + kj * DW < W.
+    const int64_t off = kj * DW - PL;
+    int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+    int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
+    lo = lo < OW ? lo : OW;
+    hi = hi < OW ? hi : OW;
+    hi = hi > lo ? hi : lo;
+    for (int64_t oy = 0; oy < OH; ++oy) {
+      const int64_t y = oy * SH - PT + ki * DH;
+      float *d = dst + oy * OW;
+      if (y < 0 || y >= H) {
+        memset(d, 0, OW * sizeof(float));
+        continue;
+      }
+      const float *s = src + y * W;
+      for (int64_t ox = 0; ox < lo; ++ox)
+        d[ox] = 0.0f;
+      for (int64_t ox = lo; ox < hi; ++ox)
+        d[ox] = s[ox * SW + off];
+      for (int64_t ox = hi; ox < OW; ++ox)
+        d[ox] = 0.0f;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+/// Part `part` of 2-d max or average pooling (kMax) over N x C x H x W, output N x C x OH x OW,
+/// planes split among the parts. ONNX semantics as kernel.pool: padding never wins a max; an
+/// average divides by the taps inside the input, or with kCountIncludePad by the taps inside the
+/// padded extent (pads kPT/kPL before, kPB/kPR after). Global pooling (one window covering the
+/// plane) is a vector reduction; otherwise each output row has a bounds-free interior.
+template <class Cfg> void pool2d(const float *x, float *y, int64_t part, const Parts &parts) {
+  constexpr int64_t H = Cfg::kH, W = Cfg::kW, OH = Cfg::kOH, OW = Cfg::kOW;
+  constexpr int64_t KH = Cfg::kKH, KW = Cfg::kKW, SH = Cfg::kSH, SW = Cfg::kSW;
+  constexpr int64_t DH = Cfg::kDH, DW = Cfg::kDW, PT = Cfg::kPT, PL = Cfg::kPL;
+  constexpr bool MAX = Cfg::kMax;
+  const int64_t count = parts.count < 1 ? 1 : parts.count;
+  int64_t q0, q1;
+  splitRange(Cfg::kN * Cfg::kC, count, part, q0, q1);
+  auto combine = [](float acc, float v) { return MAX ? ((v > acc || v != v) ? v : acc) : acc + v; };
+  constexpr float init = MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
+  constexpr bool global = OH == 1 && OW == 1 && KH == H && KW == W && PT == 0 && PL == 0 &&
+                          Cfg::kPB == 0 && Cfg::kPR == 0 && DH == 1 && DW == 1;
+  for (int64_t q = q0; q < q1; ++q) {
+    const float *src = x + q * H * W;
+    float *dst = y + q * OH * OW;
+    if (global) {
+      if (MAX) {
+        float acc = init;
+        for (int64_t i = 0; i < H * W; ++i)
+          acc = combine(acc, src[i]);
+        dst[0] = acc;
+      } else {
+        // Eight partial sums in vectors, then the lanes.
+        using V = Vec;
+        constexpr int64_t L = V::kLanes, full = H * W / (2 * L) * (2 * L);
+        typename V::T s0 = V::zero(), s1 = V::zero();
+        for (int64_t i = 0; i < full; i += 2 * L) {
+          s0 = V::add(s0, V::load(src + i));
+          s1 = V::add(s1, V::load(src + i + L));
+        }
+        float lanes[2 * L];
+        V::store(lanes, s0);
+        V::store(lanes + L, s1);
+        float acc = 0.0f;
+        for (int64_t l = 0; l < 2 * L; ++l)
+          acc += lanes[l];
+        for (int64_t i = full; i < H * W; ++i)
+          acc += src[i];
+        dst[0] = acc / float(H * W);
+      }
+      continue;
+    }
+    for (int64_t oy = 0; oy < OH; ++oy) {
+      const int64_t ylo = oy * SH - PT;
+      int64_t ky0 = 0, ky1 = KH, padH = 0;
+      while (ky0 < KH && ylo + ky0 * DH < 0)
+        ++ky0;
+      while (ky1 > ky0 && ylo + (ky1 - 1) * DH >= H)
+        --ky1;
+      for (int64_t t = 0; t < KH; ++t)
+        padH += ylo + t * DH < H + Cfg::kPB;
+      for (int64_t ox = 0; ox < OW; ++ox) {
+        const int64_t xlo = ox * SW - PL;
+        float acc = init;
+        int64_t kx0 = 0, kx1 = KW;
+        if (xlo >= 0 && xlo + (KW - 1) * DW < W) {
+          // Interior column: every tap is inside the row.
+          for (int64_t ky = ky0; ky < ky1; ++ky) {
+            const float *r = src + (ylo + ky * DH) * W + xlo;
+            for (int64_t kx = 0; kx < KW; ++kx)
+              acc = combine(acc, r[kx * DW]);
+          }
+        } else {
+          while (kx0 < KW && xlo + kx0 * DW < 0)
+            ++kx0;
+          while (kx1 > kx0 && xlo + (kx1 - 1) * DW >= W)
+            --kx1;
+          for (int64_t ky = ky0; ky < ky1; ++ky) {
+            const float *r = src + (ylo + ky * DH) * W + xlo;
+            for (int64_t kx = kx0; kx < kx1; ++kx)
+              acc = combine(acc, r[kx * DW]);
+          }
+        }
+        if (MAX) {
+          dst[oy * OW + ox] = acc;
+        } else if (Cfg::kCountIncludePad) {
+          int64_t padW = 0;
+          for (int64_t t = 0; t < KW; ++t)
+            padW += xlo + t * DW < W + Cfg::kPR;
+          dst[oy * OW + ox] = acc / float(padH * padW);
+        } else {
+          const int64_t n = (ky1 - ky0) * (kx1 - kx0);
+          dst[oy * OW + ox] = n ? acc / float(n) : 0.0f;
+        }
+      }
+    }
+  }
+}
+
+} // namespace MC_GEMM_ISA_NAMESPACE
+} // namespace mc_gemm
+
+#endif // MODELC_RUNTIME_MIN_MC_GEMM_H
