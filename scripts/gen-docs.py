@@ -92,9 +92,13 @@ This page shows what modelc generates, on `examples/models/tiny_cnn.onnx` (a 10-
 classifier, input `image` 1x3x32x32, output `probs` 1x10), compiled with
 
 ```sh
-modelc examples/models/tiny_cnn.onnx -o bundle --name tiny_cnn            # C++ (CPU)
+modelc examples/models/tiny_cnn.onnx -o bundle --name tiny_cnn --cpu=x86-64-v3  # C++ (CPU)
 modelc examples/models/tiny_cnn.onnx -o bundle --name tiny_cnn --target cuda
 ```
+
+(`--cpu=x86-64-v3` fixes the register tile, so this page does not depend on the machine that
+generates it: with the default `--cpu=native` the weight panels, and so `kWeightsBytes`, are
+padded to the host's tile.)
 
 Every name below that contains `tiny_cnn` is the `--name` of the model; a model with two
 inputs has `kInput0*` and `kInput1*`, and so on.
@@ -198,7 +202,9 @@ FILE_ROLES = {
 
 
 def compile_model(modelc, out, target):
-    subprocess.run([modelc, MODEL, "-o", out, "--name", "tiny_cnn", "--target", target],
+    # A fixed --cpu: the packed weights' padding follows the register tile of the target.
+    cpu = ["--cpu=x86-64-v3"] if target == "cpu" else []
+    subprocess.run([modelc, MODEL, "-o", out, "--name", "tiny_cnn", "--target", target] + cpu,
                    check=True)
     with open(os.path.join(out, "tiny_cnn.h")) as f:
         return f.read()
@@ -214,7 +220,8 @@ def compile_dim_model(modelc, tmp):
         dim.dim_param = "N"
     path, out = os.path.join(tmp, "tiny_cnn_dim.onnx"), os.path.join(tmp, "dim")
     onnx.save(model, path)
-    subprocess.run([modelc, path, "-o", out, "--name", "tiny_cnn", "--dim", "N=1:8"], check=True)
+    subprocess.run([modelc, path, "-o", out, "--name", "tiny_cnn", "--dim", "N=1:8",
+                    "--cpu=x86-64-v3"], check=True)
     with open(os.path.join(out, "tiny_cnn.h")) as f:
         return f.read()
 
