@@ -56,11 +56,10 @@ GEMM_SHAPES = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (256, 1152,
 # buffer, modelc-fuse-im2col). ResNet-50's stem, and 3x3 convs of its first two stages.
 CONV_SHAPES = [(3, 224, 224, 64, 7, 2), (64, 56, 56, 64, 3, 1), (128, 28, 28, 128, 3, 1)]
 
-# The model set. BERT-style encoder: SLOT for "bert_encoder" once build_models.py has it (it
-# needs LayerNormalization and ReduceMean, which are being added); it would run at sequence
-# length 128, batch 1, like the CNNs here.
+# The model set: the CNNs at 224x224 batch 1, the BERT-style encoder (d 256, 4 layers, 4 heads,
+# 128 tokens, batch 1) and the MLP at batch 64.
 DEFAULT_MODELS = ["resnet18", "resnet50", "mobilenet_v2", "squeezenet1_1", "efficientnet_b0",
-                  "mlp"]
+                  "bert_encoder_base", "mlp"]
 
 
 class ModelApi(ctypes.Structure):

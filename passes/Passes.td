@@ -115,17 +115,17 @@ def TileGemm : Pass<"modelc-tile-gemm", "mlir::ModuleOp"> {
   let description = [{
     Sets `tile = [mc, kc, nc, mr, nr]` on every `kernel.gemm`. The register tile uses the
     target's vector width and register count (mr rows x nr = k vectors of accumulators,
-    leaving registers for the A broadcast and B loads); kc keeps a kc x nr B panel in L1,
-    mc keeps an mc x kc A block in L2, nc keeps a kc x nc B block in L3; all clamped to the
-    problem size. modelc's `--cpu` fills in the target description (passes/CpuTarget.h).
+    leaving registers for the A broadcast and B loads: 8 x 3 vectors with 32 registers); kc
+    (at most 512) keeps a kc x nr B panel within 1/8 of L2, mc keeps an mc x kc A block in
+    half of L2, nc keeps a kc x nc B block in L3; all clamped to the problem size. modelc's
+    `--cpu` fills in the target description (passes/CpuTarget.h).
 
-    Before: `kernel.gemm ...` After: `kernel.gemm ... {tile = array<i64: 96, 256, 1024, 6, 32>}`
+    Before: `kernel.gemm ...` After: `kernel.gemm ... {tile = array<i64: 256, 512, 1056, 8, 48>}`
   }];
   let options = [
     Option<"target", "target", "std::string", "\"cpu\"", "cpu or cuda">,
     Option<"vectorBits", "vector-bits", "int64_t", "512", "SIMD width in bits">,
     Option<"registers", "registers", "int64_t", "32", "Vector registers">,
-    Option<"l1Bytes", "l1-bytes", "int64_t", "32768", "L1 data cache size">,
     Option<"l2Bytes", "l2-bytes", "int64_t", "1048576", "L2 cache size">,
     Option<"l3Bytes", "l3-bytes", "int64_t", "16777216", "L3 cache size (per core share)">,
   ];

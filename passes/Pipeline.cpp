@@ -45,7 +45,6 @@ void modelc::buildPipeline(OpPassManager &pm, const PipelineOptions &options) {
   tile.target = options.target;
   tile.vectorBits = options.cpu.vectorBits;
   tile.registers = options.cpu.registers;
-  tile.l1Bytes = options.cpu.l1Bytes;
   tile.l2Bytes = options.cpu.l2Bytes;
   tile.l3Bytes = options.cpu.l3Bytes;
   pm.addPass(createTileGemm(tile));

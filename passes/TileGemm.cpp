@@ -1,9 +1,14 @@
 //===- TileGemm.cpp - Choose GEMM tiles from a target description ---------===//
 //
 // CPU: BLIS-style blocking. The register tile holds mr x nr accumulators in
-// mr * (nr / lanes) vector registers; kc sizes a kc x nr panel of B to half of L1, mc an
-// mc x kc block of A to half of L2, nc a kc x nc block of B to half of L3 (or of L2 when B is
-// packed at run time and M fits one A block, so each B block is used only once).
+// mr * (nr / lanes) vector registers: with 32 registers (AVX-512) 8 rows x 3 vectors (24
+// accumulators, 3 B vectors, 1 broadcast: 11 loads per 24 FMAs, and mr = 8 divides the channel
+// counts that are a conv GEMM's M); with fewer, 2 vectors x (registers - 4) / 2 rows. kc is the
+// depth of one pass over C: up to 512, bounded so a kc x nr panel of B stays within 1/8 of L2
+// (it is read from L2; longer passes mean fewer read-modify-writes of C, which measured faster
+// than L1-sized panels, see docs/Performance.md). mc sizes an mc x kc block of A to half of L2,
+// nc a kc x nc block of B to half of L3 (or of L2 when B is packed at run time and M fits one
+// A block, so each B block is used only once).
 // CUDA: thread-block tile (mc x nc), k step kc, per-thread tile mr x nr.
 //
 //===----------------------------------------------------------------------===//
@@ -39,9 +44,10 @@ struct TileGemmPass : modelc::impl::TileGemmBase<TileGemmPass> {
       } else {
         int64_t elemBytes = 4;
         int64_t lanes = std::max<int64_t>(1, vectorBits / (8 * elemBytes));
-        int64_t nr = 2 * lanes;
-        int64_t mr = std::clamp<int64_t>((registers - 4) / 2, 1, 14);
-        int64_t kc = std::clamp<int64_t>(roundDown(l1Bytes / 2 / (nr * elemBytes), 8), 8, 512);
+        bool wide = registers >= 32;
+        int64_t nr = (wide ? 3 : 2) * lanes;
+        int64_t mr = wide ? 8 : std::clamp<int64_t>((registers - 4) / 2, 1, 14);
+        int64_t kc = std::clamp<int64_t>(roundDown(l2Bytes / 8 / (nr * elemBytes), 8), 8, 512);
         kc = std::min(kc, roundUp(k, 8));
         int64_t mc = std::min(roundDown(l2Bytes / 2 / (kc * elemBytes), mr), roundUp(m, mr));
         int64_t nc = roundDown(l3Bytes / 2 / (kc * elemBytes), nr);

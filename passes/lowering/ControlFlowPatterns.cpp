@@ -39,9 +39,9 @@ struct RecurrentLowering : OpConversionPattern<RecurrentOp> {
                                    batch,
                                    in,
                                    hidden,
-                                   op.getDirection(),
-                                   op.getLinearBeforeReset(),
-                                   op.getInputForget(),
+                                   static_cast<int64_t>(op.getDirection()),
+                                   static_cast<int64_t>(op.getLinearBeforeReset()),
+                                   static_cast<int64_t>(op.getInputForget()),
                                    op.getClip().has_value()};
     SmallVector<double> fparams = {op.getClip() ? op.getClip()->convertToDouble() : 0.0};
     for (unsigned i = 0; i < 6; ++i) {

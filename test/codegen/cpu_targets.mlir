@@ -14,7 +14,7 @@
 // (transB = 1) gets its weight packed as B; the depthwise convolution runs the direct kernel.
 // V4: kernel.gemm for ONNX node(s) 'fc'
 // V4: static constexpr bool kTransA = false, kTransB = false, kPackedA = false, kPackedB = true;
-// V4: kMR = 14, kNR = 32;
+// V4: kMR = 8, kNR = 48;
 // V4: mc_gemm::depthwise<
 // V4-CMAKE: set(net_MARCH "x86-64-v4" CACHE STRING
 // V4-CMAKE: target_compile_options(net PRIVATE "-march=${net_MARCH}")

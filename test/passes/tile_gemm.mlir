@@ -3,9 +3,10 @@
 // RUN: modelc-opt %s --modelc-tile-gemm="target=cuda" | FileCheck %s --check-prefix=CUDA
 
 // AVX2-LABEL: func.func @gemm
-// Register tile: nr = 2 vectors, mr = (registers - 4) / 2; blocks clamped to the problem.
-// AVX512: tile = array<i64: 1022, 128, 1024, 14, 32>
-// AVX2: tile = array<i64: 510, 256, 1024, 6, 16>
+// Register tile: 8 rows x 3 vectors with 32 registers, else 2 vectors x (registers - 4) / 2
+// rows; kc = 512 (its B panel within 1/8 of L2), mc = half of L2; blocks clamped to the problem.
+// AVX512: tile = array<i64: 256, 512, 1056, 8, 48>
+// AVX2: tile = array<i64: 252, 512, 1024, 6, 16>
 // CUDA: tile = array<i64: 128, 16, 128, 8, 8>
 func.func @gemm(%a: memref<1024x1024xf32>, %b: memref<1024x1024xf32>, %c: memref<1024x1024xf32>) {
   kernel.gemm ins(%a, %b : memref<1024x1024xf32>, memref<1024x1024xf32>) outs(%c : memref<1024x1024xf32>)
