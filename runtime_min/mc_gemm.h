@@ -600,9 +600,14 @@ inline void packFullB(const float *b, int64_t k, int64_t n, bool trans, int64_t 
 /// Geometry of the depthwise kernel's padded input plane: each padded row is stored as SW
 /// phases (columns x with x % SW == phase, in order), so that the taps of consecutive output
 /// columns read consecutive floats whatever the stride; rows and phases are wide enough for
-/// output rows rounded up to whole vector groups.
+/// output rows rounded up to whole vector groups. A group is up to four vectors computed
+/// together, fewer when an output row is shorter (a 7-wide row with 16-lane vectors gets one
+/// vector, not four of which three would be padding).
 template <class Cfg> struct DepthwiseLayout {
-  static constexpr int64_t kLanes = Vec::kLanes, kGroup = 4 * Vec::kLanes;
+  static constexpr int64_t kLanes = Vec::kLanes;
+  static constexpr int64_t kGroupVectors =
+      (Cfg::kOW + kLanes - 1) / kLanes < 4 ? (Cfg::kOW + kLanes - 1) / kLanes : 4;
+  static constexpr int64_t kGroup = kGroupVectors * kLanes;
   static constexpr int64_t kOWR = (Cfg::kOW + kGroup - 1) / kGroup * kGroup;
   static constexpr int64_t kHP = (Cfg::kOH - 1) * Cfg::kSH + (Cfg::kKH - 1) * Cfg::kDH + 1;
   /// Floats of one phase: output columns [0, kOWR) plus the reach of the taps.
@@ -622,8 +627,8 @@ template <class Cfg> constexpr int64_t depthwiseScratchFloats() {
 /// multiplier kMult): input N x C x H x W, weight (C * kMult) x 1 x KH x KW, optional bias, output
 /// N x (C * kMult) x OH x OW. Output planes are split among the parts. Each input plane is copied
 /// once into a zero-padded, phase-split buffer (DepthwiseLayout), so the tap loops have no bounds
-/// checks and read contiguous vectors; each output row is computed four vectors at a time in
-/// registers over all taps, then the epilogue gets the finished row as
+/// checks and read contiguous vectors; each output row is computed kGroupVectors vectors at a
+/// time in registers over all taps, then the epilogue gets the finished row as
 /// ep(n * C * kMult + channel, oy, 0, row, OW).
 template <class Cfg, class Epilogue>
 void depthwise(const float *x, const float *w, const float *bias, float *y, int64_t part,
@@ -666,8 +671,14 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
     const typename V::T b = V::broadcast(Cfg::kHasBias ? bias[oc] : 0.0f);
     float *out = y + q * OH * OW;
     for (int64_t oy = 0; oy < OH; ++oy) {
-      for (int64_t ox = 0; ox < L::kOWR; ox += 4 * LANES) {
-        typename V::T acc0 = b, acc1 = b, acc2 = b, acc3 = b;
+      constexpr int G = int(L::kGroupVectors);
+      for (int64_t ox = 0; ox < L::kOWR; ox += G * LANES) {
+        typename V::T acc[G];
+#if defined(__GNUC__)
+#pragma GCC unroll 4
+#endif
+        for (int g = 0; g < G; ++g)
+          acc[g] = b;
         for (int64_t i = 0; i < KH; ++i) {
           const float *s = pad + (oy * SH + i * DH) * ROW + ox;
 #if defined(__GNUC__)
@@ -677,16 +688,18 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
             // Input column (ox + t) * SW + j * DW - PL, at phase (j * DW) % SW.
             const float *sj = s + ((j * DW) % SW) * PH + (j * DW) / SW;
             const typename V::T wv = V::broadcast(wk[i * KW + j]);
-            acc0 = V::fma(wv, V::load(sj), acc0);
-            acc1 = V::fma(wv, V::load(sj + LANES), acc1);
-            acc2 = V::fma(wv, V::load(sj + 2 * LANES), acc2);
-            acc3 = V::fma(wv, V::load(sj + 3 * LANES), acc3);
+#if defined(__GNUC__)
+#pragma GCC unroll 4
+#endif
+            for (int g = 0; g < G; ++g)
+              acc[g] = V::fma(wv, V::load(sj + g * LANES), acc[g]);
           }
         }
-        V::store(row + ox, acc0);
-        V::store(row + ox + LANES, acc1);
-        V::store(row + ox + 2 * LANES, acc2);
-        V::store(row + ox + 3 * LANES, acc3);
+#if defined(__GNUC__)
+#pragma GCC unroll 4
+#endif
+        for (int g = 0; g < G; ++g)
+          V::store(row + ox + g * LANES, acc[g]);
       }
       if (HasEpilogue<Epilogue>::value)
         ep(q, oy, 0, row, OW);
