@@ -172,7 +172,9 @@ Value modelc::castScalar(OpBuilder &b, Location loc, Value v, Type from, Type to
     if (isFloat8(toElement) && saturate) {
       Value x = fromF.getWidth() >= 16 ? v : castScalar(b, loc, v, from, f32);
       double m = largestFinite(toElement);
-      x = minF(b, loc, maxF(b, loc, x, cst(b, loc, x, -m)), cst(b, loc, x, m));
+      // One op per statement: argument evaluation order is unspecified.
+      Value hi = cst(b, loc, x, m), lo = cst(b, loc, x, -m);
+      x = minF(b, loc, maxF(b, loc, x, lo), hi);
       return castScalar(b, loc, x, x.getType(), toElement, /*saturate=*/false);
     }
     if (fromF.getWidth() == toF.getWidth()) // f16 <-> bf16, float8 <-> float8: through f32

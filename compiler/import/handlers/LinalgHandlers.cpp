@@ -496,7 +496,11 @@ Value integerMatMul(NodeContext &n, Value a, Value aZp, Value b, Value bZp) {
 /// times a float array promotes to float64). `multiplier` is in the scale type.
 Value requantize(NodeContext &n, Value acc, Value multiplier, Value zp, Type outType) {
   Type f64 = n.getBuilder().getF64Type();
-  Value r = createBinary<MulOp>(n, castTo(n, acc, f64), castTo(n, multiplier, f64));
+  // Operands built one statement at a time: argument evaluation order is unspecified, and the
+  // IR (and so the bundle) must not depend on the compiler that built modelc.
+  Value multiplier64 = castTo(n, multiplier, f64);
+  Value acc64 = castTo(n, acc, f64);
+  Value r = createBinary<MulOp>(n, acc64, multiplier64);
   if (r && zp)
     r = createBinary<AddOp>(n, r, castTo(n, zp, f64));
   if (!r)
