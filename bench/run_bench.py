@@ -15,7 +15,9 @@ One command, four parts (each can be run alone with --only):
   models  compiles the model set (test/models/build_models.py at 224x224 batch 1, and the MLP at
           batch 64), builds the bundles and times them side by side with onnxruntime (graph
           optimizations on, intra_op_num_threads = the thread count, inter_op 1, sequential):
-          same input, runs alternating between the two (warm-up first), medians. Prints model,
+          same input, alternating blocks of runs (0.1 s settling, then 0.3 s recorded, so each
+          framework is timed in its steady state, not right after the other's run), medians.
+          Prints model,
           GFLOP (2 x conv/GEMM multiply-adds), both latencies, the ratio modelc/onnxruntime (< 1
           means modelc is faster), modelc's GFLOP/s and % of peak; checks modelc's output against
           onnxruntime's (|out - ref| <= 1e-4 + 1e-3 * |ref|, looser than the e2e tests because
@@ -130,9 +132,15 @@ def median(xs):
     return float(np.median(xs))
 
 
-def timed_runs(fns, min_runs, min_seconds, warmup, cpu=None):
-    """Runs each fn `warmup` times, then alternates them (order flipped every round) until each
-    ran min_runs times and min_seconds passed; returns each fn's latencies in ms. With a list
+def timed_runs(fns, min_runs, min_seconds, warmup, cpu=None, block_s=0.3, settle_s=0.1):
+    """Runs each fn `warmup` times, then alternates them in blocks (order flipped every round)
+    until each recorded min_runs runs and min_seconds passed; returns each fn's latencies in ms.
+    A block runs one fn for `settle_s` seconds unrecorded (at least once), then records its
+    runs for `block_s` seconds (at least one). Alternating single runs measured each framework
+    disturbed by the other: after an onnxruntime run its spinning workers hold a core, and
+    modelc's pool workers (asleep after 200 us without work) wake onto busy cores, which made
+    modelc's 2-thread MLP 4x slower than `modelc bench` alone (2.4 vs 0.57 ms); the first runs
+    after a switch are slow for either framework, the settling runs absorb that. With a list
     `cpu`, also appends each fn's process CPU times (ms) to cpu[i]: at one thread that is the
     run's own compute time, which the machine's other load hardly changes."""
     for fn in fns:
@@ -142,14 +150,25 @@ def timed_runs(fns, min_runs, min_seconds, warmup, cpu=None):
     if cpu is not None:
         cpu[:] = [[] for _ in fns]
     start, r = time.perf_counter(), 0
-    while r < min_runs or (time.perf_counter() - start < min_seconds and r < 1000):
+    while (min(len(t) for t in times) < min_runs or
+           (time.perf_counter() - start < min_seconds and min(len(t) for t in times) < 1000)):
         order = list(range(len(fns)))[:: 1 if r % 2 == 0 else -1]
         for i in order:
-            c0, t0 = time.process_time(), time.perf_counter()
-            fns[i]()
-            times[i].append((time.perf_counter() - t0) * 1e3)
-            if cpu is not None:
-                cpu[i].append((time.process_time() - c0) * 1e3)
+            if len(fns) > 1:
+                end = time.perf_counter() + settle_s
+                fns[i]()
+                while time.perf_counter() < end:
+                    fns[i]()
+            end = time.perf_counter() + block_s
+            while True:
+                c0, t0 = time.process_time(), time.perf_counter()
+                fns[i]()
+                t1 = time.perf_counter()
+                times[i].append((t1 - t0) * 1e3)
+                if cpu is not None:
+                    cpu[i].append((time.process_time() - c0) * 1e3)
+                if t1 >= end or len(times[i]) >= 1000:
+                    break
         r += 1
     return times
 
