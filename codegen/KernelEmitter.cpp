@@ -206,12 +206,15 @@ void KernelEmitter::emitDecompose(StringRef idx, ArrayRef<int64_t> shape, String
     strides[d] = stride;
     stride *= shape[d];
   }
+  // A shape with a zero dimension has no elements, so this code never runs; 1 stands in for
+  // the zero divisors, which compilers would otherwise reject (-Werror=div-by-zero).
+  auto nonZero = [](int64_t v) { return v ? v : int64_t(1); };
   for (auto [d, dim] : llvm::enumerate(shape)) {
     os << "[[maybe_unused]] const int64_t " << prefix << d << " = ";
     if (d == 0)
-      os << idx << " / " << strides[d] << ";\n";
+      os << idx << " / " << nonZero(strides[d]) << ";\n";
     else
-      os << "(" << idx << " / " << strides[d] << ") % " << dim << ";\n";
+      os << "(" << idx << " / " << nonZero(strides[d]) << ") % " << nonZero(dim) << ";\n";
   }
 }
 

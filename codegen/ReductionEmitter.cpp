@@ -75,7 +75,7 @@ LogicalResult KernelEmitter::emitReduce(Operation *op, EmittedKernel &k) {
     if (!llvm::is_contained(axes, d) && inShape[d] != 1)
       base += (base.empty() ? "" : " + ") + ("o" + std::to_string(d)) + " * " +
               std::to_string(strides[d]);
-  os << "const int64_t base = " << (base.empty() ? "0" : base) << ";\n";
+  os << "[[maybe_unused]] const int64_t base = " << (base.empty() ? "0" : base) << ";\n";
   // Extra operands: one scalar per output element, loaded once.
   SmallVector<std::string> extras;
   for (auto [i, v] : llvm::enumerate(red.getExtraInputs())) {

@@ -659,11 +659,25 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
           continue;
         }
         const float *s = src + sy * W;
-        for (int64_t ph = 0; ph < SW; ++ph)
-          for (int64_t i = 0; i < PH; ++i) {
-            const int64_t sx = i * SW + ph - PL;
-            d[ph * PH + i] = sx >= 0 && sx < W ? s[sx] : 0.0f;
-          }
+        for (int64_t ph = 0; ph < SW; ++ph) {
+          // Phase entries i read input column i * SW + ph - PL: zeros, a copy, zeros.
+          float *dp = d + ph * PH;
+          const int64_t off = ph - PL;
+          int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+          int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
+          lo = lo < PH ? lo : PH;
+          hi = hi < PH ? hi : PH;
+          hi = hi > lo ? hi : lo;
+          for (int64_t i = 0; i < lo; ++i)
+            dp[i] = 0.0f;
+          if (SW == 1)
+            memcpy(dp + lo, s + lo + off, size_t(hi - lo) * sizeof(float));
+          else
+            for (int64_t i = lo; i < hi; ++i)
+              dp[i] = s[i * SW + off];
+          for (int64_t i = hi; i < PH; ++i)
+            dp[i] = 0.0f;
+        }
       }
       padded = inPlane;
     }
@@ -757,6 +771,17 @@ template <class Cfg> void im2col(const float *x, float *col, int64_t part, const
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Output columns [lo, hi) whose tap at input offset `off` (ox * SW + off) lies inside a row of
+/// W floats.
+template <int64_t W, int64_t OW, int64_t SW>
+MC_GEMM_INLINE void poolColumns(int64_t off, int64_t &lo, int64_t &hi) {
+  lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+  hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
+  lo = lo < OW ? lo : OW;
+  hi = hi < OW ? hi : OW;
+  hi = hi > lo ? hi : lo;
+}
+
 /// Part `part` of 2-d max or average pooling (kMax) over N x C x H x W, output N x C x OH x OW,
 /// planes split among the parts. ONNX semantics as kernel.pool: padding never wins a max; an
 /// average divides by the taps inside the input, or with kCountIncludePad by the taps inside the
@@ -804,6 +829,11 @@ template <class Cfg> void pool2d(const float *x, float *y, int64_t part, const P
       }
       continue;
     }
+    // Row by row: acc[ox] combines the taps of output row oy, one input row and one kernel
+    // column at a time over the output columns that tap lands inside the row, so the inner
+    // loops are branch-free runs over ox (vectorized, strided loads for SW > 1). Each output
+    // combines its taps in the same order as a per-output loop would (ky, then kx).
+    float acc[OW];
     for (int64_t oy = 0; oy < OH; ++oy) {
       const int64_t ylo = oy * SH - PT;
       int64_t ky0 = 0, ky1 = KH, padH = 0;
@@ -813,38 +843,37 @@ template <class Cfg> void pool2d(const float *x, float *y, int64_t part, const P
         --ky1;
       for (int64_t t = 0; t < KH; ++t)
         padH += ylo + t * DH < H + Cfg::kPB;
-      for (int64_t ox = 0; ox < OW; ++ox) {
-        const int64_t xlo = ox * SW - PL;
-        float acc = init;
-        int64_t kx0 = 0, kx1 = KW;
-        if (xlo >= 0 && xlo + (KW - 1) * DW < W) {
-          // Interior column: every tap is inside the row.
-          for (int64_t ky = ky0; ky < ky1; ++ky) {
-            const float *r = src + (ylo + ky * DH) * W + xlo;
-            for (int64_t kx = 0; kx < KW; ++kx)
-              acc = combine(acc, r[kx * DW]);
-          }
-        } else {
-          while (kx0 < KW && xlo + kx0 * DW < 0)
-            ++kx0;
-          while (kx1 > kx0 && xlo + (kx1 - 1) * DW >= W)
-            --kx1;
-          for (int64_t ky = ky0; ky < ky1; ++ky) {
-            const float *r = src + (ylo + ky * DH) * W + xlo;
-            for (int64_t kx = kx0; kx < kx1; ++kx)
-              acc = combine(acc, r[kx * DW]);
-          }
+      for (int64_t ox = 0; ox < OW; ++ox)
+        acc[ox] = init;
+      for (int64_t ky = ky0; ky < ky1; ++ky) {
+        const float *r = src + (ylo + ky * DH) * W;
+        for (int64_t kx = 0; kx < KW; ++kx) {
+          const int64_t off = kx * DW - PL;
+          int64_t lo, hi;
+          poolColumns<W, OW, SW>(off, lo, hi);
+          for (int64_t ox = lo; ox < hi; ++ox)
+            acc[ox] = combine(acc[ox], r[ox * SW + off]);
         }
-        if (MAX) {
-          dst[oy * OW + ox] = acc;
-        } else if (Cfg::kCountIncludePad) {
-          int64_t padW = 0;
-          for (int64_t t = 0; t < KW; ++t)
-            padW += xlo + t * DW < W + Cfg::kPR;
-          dst[oy * OW + ox] = acc / float(padH * padW);
+      }
+      float *d = dst + oy * OW;
+      if (MAX) {
+        for (int64_t ox = 0; ox < OW; ++ox)
+          d[ox] = acc[ox];
+        continue;
+      }
+      for (int64_t ox = 0; ox < OW; ++ox) {
+        // Kernel columns of ox inside the row (or, counting padding, inside the padded row).
+        const int64_t xlo = ox * SW - PL;
+        int64_t inside = 0, padW = 0;
+        for (int64_t t = 0; t < KW; ++t) {
+          inside += xlo + t * DW >= 0 && xlo + t * DW < W;
+          padW += xlo + t * DW < W + Cfg::kPR;
+        }
+        if (Cfg::kCountIncludePad) {
+          d[ox] = acc[ox] / float(padH * padW);
         } else {
-          const int64_t n = (ky1 - ky0) * (kx1 - kx0);
-          dst[oy * OW + ox] = n ? acc / float(n) : 0.0f;
+          const int64_t n = (ky1 - ky0) * inside;
+          d[ox] = n ? acc[ox] / float(n) : 0.0f;
         }
       }
     }
