@@ -59,6 +59,55 @@ MC_HD void twiddle(int64_t num, int64_t den, double &c, double &s) {
   s = sin(a);
 }
 
+/// Calls tap(i0, i1, i2, k0, k1, k2) for every tap k of the window of output (o0, o1, o2)
+/// that lies inside the I0 x I1 x I2 input (i = o * S - P + k * D), in window order.
+template <int64_t I0, int64_t I1, int64_t I2, int64_t K0, int64_t K1, int64_t K2, int64_t S0,
+          int64_t S1, int64_t S2, int64_t P0, int64_t P1, int64_t P2, int64_t D0, int64_t D1,
+          int64_t D2, typename Tap>
+MC_HD void for_each_window_tap(int64_t o0, int64_t o1, int64_t o2, Tap &&tap) {
+  for (int64_t k0 = 0; k0 < K0; ++k0) {
+    const int64_t i0 = o0 * S0 - P0 + k0 * D0;
+    if (i0 < 0 || i0 >= I0)
+      continue;
+    for (int64_t k1 = 0; k1 < K1; ++k1) {
+      const int64_t i1 = o1 * S1 - P1 + k1 * D1;
+      if (i1 < 0 || i1 >= I1)
+        continue;
+      for (int64_t k2 = 0; k2 < K2; ++k2) {
+        const int64_t i2 = o2 * S2 - P2 + k2 * D2;
+        if (i2 < 0 || i2 >= I2)
+          continue;
+        tap(i0, i1, i2, k0, k1, k2);
+      }
+    }
+  }
+}
+
+/// The transpose of for_each_window_tap: calls tap(i0, i1, i2, k0, k1, k2) for every input
+/// position i of the B0 x B1 x B2 grid and tap k whose window lands on m
+/// (i * S - P + k * D = m), in tap order.
+template <int64_t B0, int64_t B1, int64_t B2, int64_t K0, int64_t K1, int64_t K2, int64_t S0,
+          int64_t S1, int64_t S2, int64_t P0, int64_t P1, int64_t P2, int64_t D0, int64_t D1,
+          int64_t D2, typename Tap>
+MC_HD void for_each_source_tap(int64_t m0, int64_t m1, int64_t m2, Tap &&tap) {
+  for (int64_t k0 = 0; k0 < K0; ++k0) {
+    const int64_t a0 = m0 + P0 - k0 * D0;
+    if (a0 < 0 || a0 % S0 != 0 || a0 / S0 >= B0)
+      continue;
+    for (int64_t k1 = 0; k1 < K1; ++k1) {
+      const int64_t a1 = m1 + P1 - k1 * D1;
+      if (a1 < 0 || a1 % S1 != 0 || a1 / S1 >= B1)
+        continue;
+      for (int64_t k2 = 0; k2 < K2; ++k2) {
+        const int64_t a2 = m2 + P2 - k2 * D2;
+        if (a2 < 0 || a2 % S2 != 0 || a2 / S2 >= B2)
+          continue;
+        tap(a0 / S0, a1 / S1, a2 / S2, k0, k1, k2);
+      }
+    }
+  }
+}
+
 } // namespace nn
 
 //===----------------------------------------------------------------------===//
@@ -79,28 +128,16 @@ MC_HD bool conv_transpose(const st<TX> *x, const st<TW> *w, const st<TB> *bias, 
   constexpr int64_t Mg = M / G, Cg = C / G;
   const int64_t g = m / Mg, mg = m % Mg;
   ct<TY> acc = HasBias ? (ct<TY>)ld<TB>(bias[m]) : (ct<TY>)0;
-  for (int64_t k0 = 0; k0 < K0; ++k0) {
-    const int64_t a0 = o0 + P0 - k0 * D0;
-    if (a0 < 0 || a0 % S0 != 0 || a0 / S0 >= I0)
-      continue;
-    for (int64_t k1 = 0; k1 < K1; ++k1) {
-      const int64_t a1 = o1 + P1 - k1 * D1;
-      if (a1 < 0 || a1 % S1 != 0 || a1 / S1 >= I1)
-        continue;
-      for (int64_t k2 = 0; k2 < K2; ++k2) {
-        const int64_t a2 = o2 + P2 - k2 * D2;
-        if (a2 < 0 || a2 % S2 != 0 || a2 / S2 >= I2)
-          continue;
-        const int64_t in = ((a0 / S0) * I1 + a1 / S1) * I2 + a2 / S2;
+  nn::for_each_source_tap<I0, I1, I2, K0, K1, K2, S0, S1, S2, P0, P1, P2, D0, D1, D2>(
+      o0, o1, o2, [&](int64_t i0, int64_t i1, int64_t i2, int64_t k0, int64_t k1, int64_t k2) {
+        const int64_t in = (i0 * I1 + i1) * I2 + i2;
         const int64_t tap = (k0 * K1 + k1) * K2 + k2;
         for (int64_t c = 0; c < Cg; ++c) {
           const int64_t ch = g * Cg + c;
           acc += (ct<TY>)ld<TX>(x[(n * C + ch) * (I0 * I1 * I2) + in]) *
                  (ct<TY>)ld<TW>(w[(ch * Mg + mg) * (K0 * K1 * K2) + tap]);
         }
-      }
-    }
-  }
+      });
   y[task] = sv<TY>(acc);
   return true;
 }
@@ -204,22 +241,10 @@ MC_HD bool lp_pool(const st<TX> *x, st<TY> *y, double p, int64_t task) {
   using V = ct<TX>;
   const V pv = (V)p;
   V acc = 0;
-  for (int64_t k0 = 0; k0 < K0; ++k0) {
-    const int64_t i0 = o0 * S0 - P0 + k0 * D0;
-    if (i0 < 0 || i0 >= I0)
-      continue;
-    for (int64_t k1 = 0; k1 < K1; ++k1) {
-      const int64_t i1 = o1 * S1 - P1 + k1 * D1;
-      if (i1 < 0 || i1 >= I1)
-        continue;
-      for (int64_t k2 = 0; k2 < K2; ++k2) {
-        const int64_t i2 = o2 * S2 - P2 + k2 * D2;
-        if (i2 < 0 || i2 >= I2)
-          continue;
+  nn::for_each_window_tap<I0, I1, I2, K0, K1, K2, S0, S1, S2, P0, P1, P2, D0, D1, D2>(
+      o0, o1, o2, [&](int64_t i0, int64_t i1, int64_t i2, int64_t, int64_t, int64_t) {
         acc += nn::abs_pow(ld<TX>(plane[(i0 * I1 + i1) * I2 + i2]), pv);
-      }
-    }
-  }
+      });
   y[task] = sv<TY>(pow_(acc, (V)1 / pv));
   return true;
 }
@@ -239,27 +264,15 @@ MC_HD bool max_pool_with_indices(const st<TX> *x, st<TY> *y, st<TI> *indices, in
   bool found = false;
   ct<TX> best = 0;
   int64_t at = 0;
-  for (int64_t k0 = 0; k0 < K0; ++k0) {
-    const int64_t i0 = o0 * S0 - P0 + k0 * D0;
-    if (i0 < 0 || i0 >= I0)
-      continue;
-    for (int64_t k1 = 0; k1 < K1; ++k1) {
-      const int64_t i1 = o1 * S1 - P1 + k1 * D1;
-      if (i1 < 0 || i1 >= I1)
-        continue;
-      for (int64_t k2 = 0; k2 < K2; ++k2) {
-        const int64_t i2 = o2 * S2 - P2 + k2 * D2;
-        if (i2 < 0 || i2 >= I2)
-          continue;
+  nn::for_each_window_tap<I0, I1, I2, K0, K1, K2, S0, S1, S2, P0, P1, P2, D0, D1, D2>(
+      o0, o1, o2, [&](int64_t i0, int64_t i1, int64_t i2, int64_t, int64_t, int64_t) {
         const ct<TX> v = ld<TX>(plane[(i0 * I1 + i1) * I2 + i2]);
         if (!found || v > best || (isnan_(v) && !isnan_(best))) {
           found = true;
           best = v;
           at = ColMajor ? (i2 * I1 + i1) * I0 + i0 : (i0 * I1 + i1) * I2 + i2;
         }
-      }
-    }
-  }
+      });
   y[task] = sv<TY>(best);
   indices[task] = sv<TI>(nc * I0 * I1 * I2 + at);
   return true;
@@ -296,24 +309,12 @@ MC_HD bool col2im(const st<TX> *x, st<TY> *y, int64_t task) {
   const int64_t m2 = task % M2, m1 = (task / M2) % M1, m0 = (task / (M2 * M1)) % M0;
   const int64_t c = (task / (M2 * M1 * M0)) % C, n = task / (M2 * M1 * M0 * C);
   ct<TY> acc = 0;
-  for (int64_t k0 = 0; k0 < K0; ++k0) {
-    const int64_t a0 = m0 + P0 - k0 * D0;
-    if (a0 < 0 || a0 % S0 != 0 || a0 / S0 >= B0)
-      continue;
-    for (int64_t k1 = 0; k1 < K1; ++k1) {
-      const int64_t a1 = m1 + P1 - k1 * D1;
-      if (a1 < 0 || a1 % S1 != 0 || a1 / S1 >= B1)
-        continue;
-      for (int64_t k2 = 0; k2 < K2; ++k2) {
-        const int64_t a2 = m2 + P2 - k2 * D2;
-        if (a2 < 0 || a2 % S2 != 0 || a2 / S2 >= B2)
-          continue;
+  nn::for_each_source_tap<B0, B1, B2, K0, K1, K2, S0, S1, S2, P0, P1, P2, D0, D1, D2>(
+      m0, m1, m2, [&](int64_t i0, int64_t i1, int64_t i2, int64_t k0, int64_t k1, int64_t k2) {
         const int64_t row = c * K0 * K1 * K2 + (k0 * K1 + k1) * K2 + k2;
-        const int64_t col = ((a0 / S0) * B1 + a1 / S1) * B2 + a2 / S2;
+        const int64_t col = (i0 * B1 + i1) * B2 + i2;
         acc += (ct<TY>)ld<TX>(x[(n * C * K0 * K1 * K2 + row) * B0 * B1 * B2 + col]);
-      }
-    }
-  }
+      });
   y[task] = sv<TY>(acc);
   return true;
 }
