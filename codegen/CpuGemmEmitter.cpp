@@ -193,6 +193,20 @@ LogicalResult KernelEmitter::emitCpuGemm(Operation *op, EmittedKernel &k) {
   return success();
 }
 
+/// Whether a depthwise convolution's epilogue can run over a whole output plane at once
+/// (mc_gemm::DepthwisePlaneEpilogue): called as ep(plane, 0, 0, out, OH * OW), it sees o2 = 0
+/// and o3 = the flat offset in the plane, which indexes an input right when the input either
+/// repeats over both spatial dimensions (no o2, o3 term) or spans both with OW > 1 (the term
+/// o2 * OW + o3); an input of width 1 drops o3 from its offset, so it needs the row calls.
+static bool planeEpilogue(kernel::ConvOp conv) {
+  ArrayRef<int64_t> out = cast<MemRefType>(conv.getOut().getType()).getShape();
+  return llvm::all_of(conv.getEpilogueInputs(), [&](Value v) {
+    ArrayRef<int64_t> s = cast<MemRefType>(v.getType()).getShape();
+    int64_t h = s.size() >= 2 ? s[s.size() - 2] : 1, w = s.empty() ? 1 : s.back();
+    return (h == 1 && w == 1) || (h == out[2] && w == out[3] && w != 1);
+  });
+}
+
 LogicalResult KernelEmitter::emitCpuDepthwiseConv(Operation *op, EmittedKernel &k) {
   auto conv = cast<kernel::ConvOp>(op);
   auto xt = bufType(conv.getInput()), wt = bufType(conv.getWeight()), ot = bufType(conv.getOut());
@@ -220,6 +234,7 @@ LogicalResult KernelEmitter::emitCpuDepthwiseConv(Operation *op, EmittedKernel &
      << ", kSH = " << s[0] << ", kSW = " << s[1] << ", kDH = " << d[0] << ", kDW = " << d[1]
      << ", kPT = " << p[0] << ", kPL = " << p[1] << ";\n"
      << "  static constexpr bool kHasBias = " << boolStr(conv.getBias() != nullptr) << ";\n"
+     << "  static constexpr bool kPlaneEpilogue = " << boolStr(planeEpilogue(conv)) << ";\n"
      << "};\n";
   emitSignature(k, op, preamble);
   std::string epilogue = "mc_gemm::NoEpilogue{}";

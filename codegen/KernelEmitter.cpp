@@ -312,11 +312,26 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           })
           .Case([&](arith::NegFOp) { return "(-" + arg(0) + ")"; })
           .Case<arith::MaximumFOp, arith::MinimumFOp>([&](auto m) {
-            // NaN-propagating max/min: a NaN first operand wins; a NaN second one fails the
-            // comparison.
-            const char *cmp = isa<arith::MaximumFOp>(m.getOperation()) ? " > " : " < ";
-            return "((" + arg(0) + cmp + arg(1) + " || " + arg(0) + " != " + arg(0) + ") ? " +
-                   arg(0) + " : " + arg(1) + ")";
+            // NaN-propagating max/min (a NaN operand is the result), written as selects the
+            // compiler turns into vector compares and blends; the results are those of
+            // (a > b || a != a) ? a : b for max (< for min), zero signs included.
+            bool isMax = isa<arith::MaximumFOp>(m.getOperation());
+            auto nonNaNConstant = [&](unsigned i) {
+              auto c = op.getOperand(i).template getDefiningOp<arith::ConstantOp>();
+              auto f = c ? dyn_cast<FloatAttr>(c.getValue()) : FloatAttr();
+              return f && !f.getValue().isNaN();
+            };
+            // Against a constant k that is not NaN, one comparison that fails for a NaN a
+            // keeps a: max(a, k) = k >= a ? k : a, max(k, a) = k > a ? k : a.
+            if (nonNaNConstant(1))
+              return "(" + arg(1) + (isMax ? " >= " : " <= ") + arg(0) + " ? " + arg(1) + " : " +
+                     arg(0) + ")";
+            if (nonNaNConstant(0))
+              return "(" + arg(0) + (isMax ? " > " : " < ") + arg(1) + " ? " + arg(0) + " : " +
+                     arg(1) + ")";
+            const char *cmp = isMax ? " > " : " < ";
+            return "(" + arg(0) + " != " + arg(0) + " ? " + arg(0) + " : (" + arg(0) + cmp +
+                   arg(1) + " ? " + arg(0) + " : " + arg(1) + "))";
           })
           .Case<arith::MaxSIOp, arith::MinSIOp>([&](auto m) { // no NaN: no self-comparison
             const char *cmp = isa<arith::MaxSIOp>(m.getOperation()) ? " > " : " < ";

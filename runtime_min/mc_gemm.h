@@ -616,6 +616,14 @@ template <class Cfg> struct DepthwiseLayout {
   static constexpr int64_t kRow = kPhase * Cfg::kSW;
 };
 
+/// Whether a depthwise configuration's epilogue may run once over a whole output plane
+/// (kPlaneEpilogue: it reads its inputs either per plane or at the plane's own flat offsets)
+/// instead of once per output row; configurations without the member run it per row.
+template <class Cfg, class = void> struct DepthwisePlaneEpilogue : std::false_type {};
+template <class Cfg>
+struct DepthwisePlaneEpilogue<Cfg, decltype(void(Cfg::kPlaneEpilogue))>
+    : std::integral_constant<bool, Cfg::kPlaneEpilogue> {};
+
 /// Scratch floats one part of a depthwise convolution of configuration Cfg needs: one padded
 /// input plane and one output row.
 template <class Cfg> constexpr int64_t depthwiseScratchFloats() {
@@ -629,7 +637,9 @@ template <class Cfg> constexpr int64_t depthwiseScratchFloats() {
 /// once into a zero-padded, phase-split buffer (DepthwiseLayout), so the tap loops have no bounds
 /// checks and read contiguous vectors; each output row is computed kGroupVectors vectors at a
 /// time in registers over all taps, then the epilogue gets the finished row as
-/// ep(n * C * kMult + channel, oy, 0, row, OW).
+/// ep(n * C * kMult + channel, oy, 0, row, OW), or, with DepthwisePlaneEpilogue, the finished
+/// plane as ep(n * C * kMult + channel, 0, 0, plane, OH * OW): one long run the compiler
+/// vectorizes, where a row of 7 or 14 outputs leaves most of the epilogue scalar.
 template <class Cfg, class Epilogue>
 void depthwise(const float *x, const float *w, const float *bias, float *y, int64_t part,
                const Parts &parts, const Epilogue &ep) {
@@ -715,10 +725,12 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
         for (int g = 0; g < G; ++g)
           V::store(row + ox + g * LANES, acc[g]);
       }
-      if (HasEpilogue<Epilogue>::value)
+      if (HasEpilogue<Epilogue>::value && !DepthwisePlaneEpilogue<Cfg>::value)
         ep(q, oy, 0, row, OW);
       memcpy(out + oy * OW, row, OW * sizeof(float));
     }
+    if (HasEpilogue<Epilogue>::value && DepthwisePlaneEpilogue<Cfg>::value)
+      ep(q, 0, 0, out, OH * OW);
   }
 }
 

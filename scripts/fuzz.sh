@@ -9,7 +9,9 @@
 # crash, leak, sanitizer report, timeout (> 10 s for one input) or out-of-memory (> 2 GiB);
 # the input that caused it is written to BUILD_DIR/fuzz/artifacts/. To make it a regression
 # test, fix the bug, then copy the file into test/fuzz/regressions/ with a name saying what it
-# checks. FUZZ_JOBS=N runs N fuzzing processes in parallel (default 1).
+# checks. FUZZ_JOBS=N runs N fuzzing processes in parallel (default 1). FUZZ_SEED=N sets
+# libFuzzer's random seed (default 1, so that the CI campaign explores the same inputs on every
+# run and a failure reproduces; FUZZ_SEED=0 picks a new seed each run, for longer hunts).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,11 +25,11 @@ fi
 work="$build/fuzz"
 mkdir -p "$work/corpus" "$work/artifacts"
 jobs=${FUZZ_JOBS:-1}
-extra=()
+extra=(-seed="${FUZZ_SEED:-1}")
 if [ "$jobs" -gt 1 ]; then
-  extra=(-fork="$jobs")
+  extra+=(-fork="$jobs")
 fi
-echo "fuzz.sh: fuzzing modelc's importer and pipeline for ${seconds} s (${jobs} job(s))"
+echo "fuzz.sh: fuzzing modelc's importer and pipeline for ${seconds} s (${jobs} job(s), seed ${FUZZ_SEED:-1})"
 start=$(date +%s)
 status=0
 # libFuzzer exits non-zero on any finding; ASan/UBSan abort so that it catches them.

@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 
@@ -122,8 +123,18 @@ double ConstantValue::getDouble(int64_t i) const {
 
 int64_t ConstantValue::getInt(int64_t i) const {
   Type et = type.getElementType();
-  if (isa<FloatType>(et) || !et.isIntOrFloat())
-    return static_cast<int64_t>(getDouble(i));
+  if (isa<FloatType>(et) || !et.isIntOrFloat()) {
+    // Truncate toward zero, saturating: a float outside int64's range (or NaN) read as an
+    // index, axis or shape must not be undefined behaviour; callers range-check the result.
+    double d = getDouble(i);
+    if (d != d)
+      return 0;
+    if (d >= 9223372036854775807.0)
+      return std::numeric_limits<int64_t>::max();
+    if (d <= -9223372036854775808.0)
+      return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(d);
+  }
   const char *p = bytes.data() + i * getElementSize();
   bool isUnsigned = et.isUnsignedInteger();
   switch (unsigned w = et.getIntOrFloatBitWidth()) {

@@ -177,13 +177,14 @@ TEST(GemmKernel, PartsAndBatches) {
 }
 
 template <int64_t N, int64_t C, int64_t MULT, int64_t H, int64_t W, int64_t KH, int64_t KW,
-          int64_t S, int64_t P, int64_t D, bool BIAS>
+          int64_t S, int64_t P, int64_t D, bool BIAS, bool PLANE = false>
 struct DwCfg {
   static constexpr int64_t kN = N, kC = C, kMult = MULT, kH = H, kW = W, kKH = KH, kKW = KW;
   static constexpr int64_t kSH = S, kSW = S, kDH = D, kDW = D, kPT = P, kPL = P;
   static constexpr int64_t kOH = (H + 2 * P - (KH - 1) * D - 1) / S + 1;
   static constexpr int64_t kOW = (W + 2 * P - (KW - 1) * D - 1) / S + 1;
   static constexpr bool kHasBias = BIAS;
+  static constexpr bool kPlaneEpilogue = PLANE;
 };
 
 struct ReluEpilogue {
@@ -237,6 +238,40 @@ TEST(DepthwiseKernel, StridesPadsDilations) {
   checkDepthwise<DwCfg<1, 3, 1, 23, 45, 5, 5, 2, 2, 1, true>>(2, 35);
   checkDepthwise<DwCfg<1, 2, 1, 20, 37, 3, 3, 2, 2, 2, false>>(1, 36);
   checkDepthwise<DwCfg<1, 2, 1, 9, 70, 3, 3, 3, 1, 1, true>>(1, 37);
+}
+
+// The epilogue over whole planes (kPlaneEpilogue): each output plane gets exactly one call
+// covering its OH * OW outputs, starting at the plane.
+struct PlaneCallCheck {
+  float *base;
+  int64_t plane, *calls;
+  void operator()(int64_t q, int64_t row, int64_t col0, float *c, int64_t n) const {
+    EXPECT_EQ(row, 0);
+    EXPECT_EQ(col0, 0);
+    EXPECT_EQ(n, plane);
+    EXPECT_EQ(c, base + q * plane);
+    ++calls[q];
+    ReluEpilogue{}(q, row, col0, c, n);
+  }
+};
+
+TEST(DepthwiseKernel, PlaneEpilogue) {
+  SKIP_WITHOUT_ISA();
+  checkDepthwise<DwCfg<1, 5, 1, 13, 11, 3, 3, 1, 1, 1, true, true>>(2, 40);
+  checkDepthwise<DwCfg<2, 3, 2, 14, 14, 3, 3, 2, 1, 1, false, true>>(3, 41);
+  using C = DwCfg<2, 3, 1, 7, 7, 3, 3, 1, 1, 1, true, true>;
+  constexpr int64_t planes = C::kN * C::kC, plane = C::kOH * C::kOW;
+  std::vector<float> x = randomVector(planes * C::kH * C::kW, 42), w = randomVector(9 * C::kC, 43);
+  std::vector<float> out(planes * plane);
+  constexpr int64_t stride = (mc_gemm::depthwiseScratchFloats<C>() + 15) / 16 * 16;
+  std::vector<float> scratch(2 * stride);
+  std::vector<int64_t> calls(planes, 0);
+  mc_gemm::Parts p{2, scratch.data(), stride};
+  for (int64_t part = 0; part < 2; ++part)
+    mc_gemm::depthwise<C>(x.data(), w.data(), w.data(), out.data(), part, p,
+                          PlaneCallCheck{out.data(), plane, calls.data()});
+  for (int64_t q = 0; q < planes; ++q)
+    EXPECT_EQ(calls[q], 1) << "plane " << q;
 }
 
 template <int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t S, int64_t P,
