@@ -182,7 +182,8 @@ void KernelEmitter::emitSignature(const EmittedKernel &k, Operation *op, StringR
   os << "[[maybe_unused]] " << k.name << "_args *args = static_cast<" << k.name
      << "_args *>(ctx);\n";
   for (unsigned i = 0; i < k.args.size(); ++i)
-    os << paramType(i) << paramName(i) << " = args->" << paramName(i) << ";\n";
+    os << (llvm::is_contained(k.unusedParams, i) ? "[[maybe_unused]] " : "") << paramType(i)
+       << paramName(i) << " = args->" << paramName(i) << ";\n";
 }
 
 void KernelEmitter::openFlatLoop(int64_t n) {
@@ -496,6 +497,9 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, EmittedKernel &k) {
   k.args.assign(ew.getInputs().begin(), ew.getInputs().end());
   k.args.push_back(ew.getOut());
   k.iterations = n;
+  for (BlockArgument a : ew.getBody().getArguments())
+    if (a.use_empty())
+      k.unusedParams.push_back(a.getArgNumber());
   emitSignature(k, op);
   openFlatLoop(n);
   bool needIndex = llvm::any_of(ew.getInputs(), [&](Value v) {

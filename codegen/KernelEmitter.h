@@ -46,6 +46,10 @@ struct EmittedKernel {
   bool partitioned = false;
   /// CPU, partitioned: C++ constant expression of the scratch floats one part needs.
   std::string scratchFloats;
+  /// Parameters the body never reads (an elementwise input whose block argument has no use,
+  /// e.g. a zero point folded away): their locals are [[maybe_unused]] so that the bundle
+  /// stays warning-free under -Wall -Wextra -Werror.
+  llvm::SmallVector<unsigned> unusedParams;
 };
 
 /// Whether the CPU emitter runs `op` with the direct depthwise kernel of mc_gemm.h (a 2-d
