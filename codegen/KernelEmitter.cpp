@@ -501,10 +501,13 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, EmittedKernel &k) {
     if (a.use_empty())
       k.unusedParams.push_back(a.getArgNumber());
   emitSignature(k, op);
-  openFlatLoop(n);
   bool needIndex = llvm::any_of(ew.getInputs(), [&](Value v) {
     return bufType(v).getShape() != outShape && bufType(v).getNumElements() != 1;
   });
+  if (needIndex && target == Target::Cpu)
+    if (std::optional<int64_t> split = rowSplit(ew.getInputs(), outShape))
+      return emitElementwiseRows(op, k, *split);
+  openFlatLoop(n);
   if (needIndex)
     emitDecompose("idx", outShape, "o");
   SmallVector<std::string> args;
@@ -521,6 +524,89 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, EmittedKernel &k) {
   os << paramName(k.args.size() - 1)
      << "[idx] = " << storeExpr(bufType(ew.getOut()).getElementType(), *result) << ";\n";
   closeFlatLoop();
+  return success();
+}
+
+std::optional<int64_t> KernelEmitter::rowSplit(ValueRange inputs, ArrayRef<int64_t> outShape) {
+  int64_t rank = outShape.size();
+  // The trailing dims [s, rank) of an input, right-aligned to the output: all 1 (the input
+  // is constant along a row), or all the output's (it is contiguous along a row).
+  auto fits = [&](ArrayRef<int64_t> shape, int64_t s) {
+    bool ones = true, full = true;
+    for (int64_t d = s; d < rank; ++d) {
+      int64_t i = d - (rank - int64_t(shape.size()));
+      int64_t dim = i < 0 ? 1 : shape[i];
+      ones &= dim == 1;
+      full &= dim == outShape[d];
+    }
+    return ones || full;
+  };
+  for (int64_t s = 1; s < rank; ++s) {
+    if (ShapedType::getNumElements(outShape.drop_front(s)) < 2)
+      break; // one-element rows: the flat loop
+    if (llvm::all_of(inputs, [&](Value v) { return fits(bufType(v).getShape(), s); }))
+      return s;
+  }
+  return std::nullopt;
+}
+
+LogicalResult KernelEmitter::emitElementwiseRows(Operation *op, EmittedKernel &k, int64_t split) {
+  auto ew = cast<kernel::ElementwiseOp>(op);
+  ArrayRef<int64_t> outShape = bufType(ew.getOut()).getShape();
+  int64_t rank = outShape.size(), inner = ShapedType::getNumElements(outShape.drop_front(split));
+  // Rows of `inner` contiguous outputs; the flat range [begin, end) may start and end inside
+  // a row. The row's outer indices are decomposed once; inside it each input is read at a
+  // fixed offset (constant along the row) or at that offset plus j, so the inner loop is a
+  // plain vectorizable loop without divisions.
+  os << "for (int64_t r = begin / " << inner << "; r * " << inner << " < end; ++r) {\n";
+  os.indent();
+  os << "const int64_t j0 = begin > r * " << inner << " ? begin - r * " << inner << " : 0;\n";
+  os << "const int64_t j1 = end < (r + 1) * " << inner << " ? end - r * " << inner << " : "
+     << inner << ";\n";
+  emitDecompose("r", outShape.take_front(split), "o");
+  SmallVector<std::string> rowOffsets;
+  SmallVector<bool> contiguous;
+  for (Value v : ew.getInputs()) {
+    ArrayRef<int64_t> shape = bufType(v).getShape();
+    int64_t lead = rank - int64_t(shape.size());
+    // Offset of the row's first element: the outer dims with the input's own strides.
+    int64_t stride = 1;
+    std::string expr;
+    for (int64_t i = shape.size() - 1; i >= 0; --i) {
+      int64_t d = i + lead;
+      if (d < split && shape[i] != 1)
+        expr = (expr.empty() ? "" : expr + " + ") + "o" + std::to_string(d) + " * " +
+               std::to_string(stride);
+      stride *= shape[i];
+    }
+    // rowSplit made every input constant or contiguous along a row; rows hold >= 2 elements,
+    // so an input with a non-1 trailing dim is the contiguous kind.
+    bool full = false;
+    for (int64_t d = split; d < rank; ++d)
+      full |= d - lead >= 0 && shape[d - lead] != 1;
+    std::string name = "b" + std::to_string(rowOffsets.size());
+    os << "[[maybe_unused]] const int64_t " << name << " = " << (expr.empty() ? "0" : expr)
+       << ";\n";
+    rowOffsets.push_back(name);
+    contiguous.push_back(full);
+  }
+  os << "for (int64_t j = j0; j < j1; ++j) {\n";
+  os.indent();
+  os << "const int64_t idx = r * " << inner << " + j;\n";
+  SmallVector<std::string> args;
+  for (auto [i, v] : llvm::enumerate(ew.getInputs()))
+    args.push_back(loadExpr(bufType(v).getElementType(),
+                            paramName(i) + "[" + rowOffsets[i] + (contiguous[i] ? " + j" : "") +
+                                "]"));
+  auto result = emitScalarBlock(ew.getBody().front(), args);
+  if (failed(result))
+    return failure();
+  os << paramName(k.args.size() - 1)
+     << "[idx] = " << storeExpr(bufType(ew.getOut()).getElementType(), *result) << ";\n";
+  os.unindent();
+  os << "}\n";
+  os.unindent();
+  os << "}\n";
   return success();
 }
 

@@ -85,6 +85,12 @@ private:
                               llvm::StringRef prefix);
   /// Emits the scalar ops of `block` with its arguments bound to `args`; returns the C
   /// expression of the yielded value.
+  /// CPU elementwise kernels with broadcast inputs: the first output dim s (0 < s < rank)
+  /// such that every input, over the output's dims [s, rank), is either constant or laid out
+  /// like the output, and a row (the product of those dims) holds at least 2 elements.
+  std::optional<int64_t> rowSplit(mlir::ValueRange inputs, llvm::ArrayRef<int64_t> outShape);
+  /// The elementwise kernel as rows of the output split at dim `split` (see rowSplit).
+  mlir::LogicalResult emitElementwiseRows(mlir::Operation *op, EmittedKernel &k, int64_t split);
   mlir::FailureOr<std::string> emitScalarBlock(mlir::Block &block,
                                                llvm::ArrayRef<std::string> args);
   mlir::FailureOr<std::string> emitScalarOp(mlir::Operation &op);
