@@ -428,7 +428,10 @@ FailureOr<std::string> KernelEmitter::emitScalarOp(Operation &op) {
           .Case([&](math::SqrtOp) { return call("sqrt"); })
           .Case([&](math::FloorOp) { return call("floor"); })
           .Case([&](math::CeilOp) { return call("ceil"); })
-          .Case([&](math::ErfOp) { return call("erf"); })
+          .Case([&](math::ErfOp) {
+            // CPU float: mc_gemm::erff (mc_gemm.h) vectorizes inside loops; std::erf does not.
+            return target == Target::Cpu && !isF64 ? "mc_gemm::erff(" + arg(0) + ")" : call("erf");
+          })
           .Case([&](math::SinOp) { return call("sin"); })
           .Case([&](math::CosOp) { return call("cos"); })
           .Case([&](math::TanOp) { return call("tan"); })

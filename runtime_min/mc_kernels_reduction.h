@@ -56,6 +56,13 @@ MC_HD float vexp(float x) {
 }
 MC_HD double vexp(double x) { return exp_(x); }
 
+/// A softmax probability (>= 0 or NaN) below the type's smallest normal as 0. Such values are
+/// within 1.2e-38 of 0 (vexp's floor is FLT_MIN, so masked entries land there), and a
+/// subnormal operand makes every later multiply by it, e.g. in attention's probs x V GEMM,
+/// a slow microcode assist on many x86 cores (measured: BERT-base 4 layers 20 -> 12.7 ms).
+MC_HD float flushSubnormal(float v) { return v < 1.17549435e-38f ? 0.0f : v; }
+MC_HD double flushSubnormal(double v) { return v < 2.2250738585072014e-308 ? 0.0 : v; }
+
 /// Whether `a` goes before `b` in a max (Max) or min search; NaN counts as the extreme.
 template <bool Max, typename V> MC_HD bool beats(V a, V b) {
   if (isnan_(a))
@@ -230,12 +237,12 @@ MC_HD bool softmax(const st<TX> *x, st<TY> *y, int64_t task) {
   } else if (keep) {
     const C inv = C(1) / sum;
     for (int64_t j = 0; j < Len; ++j)
-      y[base + j * Inner] = sv<TY>(ld<TY>(y[base + j * Inner]) * inv);
+      y[base + j * Inner] = sv<TY>(detail::flushSubnormal(ld<TY>(y[base + j * Inner]) * inv));
   } else {
     const C inv = C(1) / sum;
     for (int64_t j = 0; j < Len; ++j)
-      y[base + j * Inner] =
-          sv<TY>(detail::vexp(static_cast<C>(ld<TX>(x[base + j * Inner]) - mx)) * inv);
+      y[base + j * Inner] = sv<TY>(detail::flushSubnormal(
+          detail::vexp(static_cast<C>(ld<TX>(x[base + j * Inner]) - mx)) * inv));
   }
   return true;
 }
