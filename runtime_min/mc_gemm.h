@@ -257,6 +257,12 @@ MC_GEMM_NOINLINE void microKernel(int64_t kc, const float *MC_GEMM_RESTRICT a,
   }
 #endif
   for (int64_t k = 0; k < kc; ++k) {
+#if defined(__GNUC__)
+    // A streams once through each tile (pre-packed weights are often beyond L2): fetch it
+    // 4 KiB ahead. Measured on ResNet-18's 7x7 layers (512 x 49 x 4608): 4.4 -> 2.5 ms, the
+    // whole model 37.7 -> 31.3 ms at 1 thread; 1-2 KiB ahead gained less, 8 KiB lost some.
+    __builtin_prefetch(a + 1024, 0, 3);
+#endif
     typename V::T bv[NVE];
 #if defined(__GNUC__)
 #pragma GCC unroll 16
