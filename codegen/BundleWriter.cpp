@@ -391,7 +391,8 @@ void writeHeader(raw_indented_ostream &os, Model &m, const BundleOptions &o,
   os << "/// Worker threads used by run() (CPU only; 1 = the calling thread).\n";
   os << "mc_status set_threads(int threads);\n";
   if (cuda) {
-    os << "/// Runs on `stream` with device pointers; asynchronous like any launch.\n";
+    os << "/// Runs on `stream` with device pointers (outputs overlapping no input and no other\n"
+       << "/// output); asynchronous like any launch.\n";
     os << "mc_status run(" << typedParams << ", cudaStream_t stream = 0);\n";
     os << "mc_status run(const void *const *inputs, void *const *outputs, cudaStream_t stream = "
           "0);\n";
@@ -402,8 +403,8 @@ void writeHeader(raw_indented_ostream &os, Model &m, const BundleOptions &o,
           "*out_ms);\n";
   } else if (dim) {
     os << "/// Runs one inference with " << dim->name << " = `" << dim->param
-       << "`; inputs and outputs are caller-owned host\n/// buffers of that size. A size outside "
-          "[kDim"
+       << "`; inputs and outputs are caller-owned host\n/// buffers of that size, the outputs "
+          "overlapping no input and no other output.\n/// A size outside [kDim"
        << dim->cName << "Min, kDim" << dim->cName << "Max] returns MC_ERR_INVALID_ARGUMENT.\n";
     os << "mc_status run(int64_t " << dim->param << ", " << typedParams << ");\n";
     os << "mc_status run(int64_t " << dim->param
@@ -412,7 +413,9 @@ void writeHeader(raw_indented_ostream &os, Model &m, const BundleOptions &o,
        << "Max (the shapes above; what generic tools use).\n";
     os << "mc_status run(const void *const *inputs, void *const *outputs);\n";
   } else {
-    os << "/// Runs one inference; inputs and outputs are caller-owned host buffers.\n";
+    os << "/// Runs one inference; inputs and outputs are caller-owned host buffers, the outputs\n"
+       << "/// overlapping no input and no other output (kernels write them directly; after an\n"
+       << "/// error their contents are unspecified).\n";
     os << "mc_status run(" << typedParams << ");\n";
     os << "mc_status run(const void *const *inputs, void *const *outputs);\n";
   }

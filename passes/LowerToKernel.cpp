@@ -12,6 +12,8 @@
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 
+#include <limits>
+
 #define DEBUG_TYPE "modelc-lower-to-kernel"
 
 namespace modelc {
@@ -83,7 +85,13 @@ Type modelc::scalarTypeOf(Type t) {
 Value modelc::scalarConstant(OpBuilder &b, Location loc, Type type, double v) {
   if (auto ft = dyn_cast<FloatType>(type))
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(ft, v));
-  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, static_cast<int64_t>(v)));
+  // Integer constants from doubles saturate (an infinite Clip bound on an integer tensor, a
+  // fuzzed attribute): a float-to-integer conversion out of range is undefined behaviour.
+  int64_t i = v != v                      ? 0
+              : v >= 9223372036854775807.0 ? std::numeric_limits<int64_t>::max()
+              : v <= -9223372036854775808.0 ? std::numeric_limits<int64_t>::min()
+                                            : static_cast<int64_t>(v);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, i));
 }
 
 namespace {

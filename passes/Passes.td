@@ -176,7 +176,9 @@ def FuseIm2col : Pass<"modelc-fuse-im2col", "mlir::ModuleOp"> {
 def PlanMemory : Pass<"modelc-plan-memory", "mlir::ModuleOp"> {
   let summary = "Places every scratch buffer at an offset in one arena";
   let description = [{
-    Computes each `kernel.alloc`'s live range (first writer to last reader, through views),
+    First, a model output that one kernel writes into an arena buffer which is then copied to
+    the output argument is written by that kernel into the argument itself (buffer and copy
+    removed). Then computes each `kernel.alloc`'s live range (first writer to last reader, through views),
     lets an elementwise kernel write over an input that dies there (same size, not
     broadcast), and assigns 64-byte aligned offsets first-fit so buffers whose ranges do not
     overlap share memory. Sets `offset` on each alloc and `kernel.arena_bytes` on the

@@ -1,7 +1,8 @@
 //===- PlanMemory.cpp - Static memory plan: one arena, reused slots -------===//
 //
-// Each `kernel.alloc` lives from the first kernel that touches it (directly or through a
-// view) to the last. An elementwise kernel whose input buffer dies at that kernel may
+// A model output produced by one kernel into an arena buffer and then copied out is written
+// by that kernel straight into the output argument (no copy, no slot). Each `kernel.alloc`
+// lives from the first kernel that touches it (directly or through a view) to the last. An elementwise kernel whose input buffer dies at that kernel may
 // write its output over it (same size, read at the same index). Slots are then placed
 // first-fit in start order at 64-byte aligned offsets; the function records the arena size
 // as `kernel.arena_bytes`.
@@ -41,7 +42,53 @@ struct Interval {
   SmallVector<kernel::AllocOp> allocs; // allocs sharing this slot
 };
 
+/// Whether block argument `v` is an output of the model (kernel.io = "output").
+bool isModelOutput(func::FuncOp func, Value v) {
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg || arg.getOwner() != &func.getBody().front())
+    return false;
+  auto io = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "kernel.io");
+  return io && io.getValue() == "output";
+}
+
+/// Lets the kernel producing a model output write it into the caller's buffer: for
+/// `kernel.copy %buf, %out` with %out an output argument used by nothing else and %buf an
+/// arena buffer (no views of it) of the same type written by one kernel before the copy, %buf
+/// becomes %out and the copy goes. Graph outputs thus cost no final copy and no arena space
+/// (the caller's output buffers must not overlap its inputs or each other, see the header).
+void forwardOutputCopies(func::FuncOp func) {
+  SmallVector<kernel::CopyOp> copies;
+  func.walk([&](kernel::CopyOp c) { copies.push_back(c); });
+  for (kernel::CopyOp copy : copies) {
+    Value src = copy.getOperand(0), out = copy.getOperand(1);
+    auto alloc = src.getDefiningOp<kernel::AllocOp>();
+    if (!alloc || !isModelOutput(func, out) || !out.hasOneUse() || src.getType() != out.getType() ||
+        alloc->getBlock() != copy->getBlock())
+      continue;
+    int writers = 0;
+    bool ok = true;
+    for (Operation *user : src.getUsers()) {
+      if (user == copy)
+        continue;
+      if (isa<kernel::ViewOp>(user) || user->getBlock() != copy->getBlock()) {
+        ok = false;
+        break;
+      }
+      if (llvm::is_contained(getWrittenBuffers(user), src)) {
+        ++writers;
+        ok &= user->isBeforeInBlock(copy);
+      }
+    }
+    if (!ok || writers != 1)
+      continue;
+    copy.erase();
+    alloc.getResult().replaceAllUsesWith(out);
+    alloc.erase();
+  }
+}
+
 void planFunction(func::FuncOp func) {
+  forwardOutputCopies(func);
   Block &body = func.getBody().front();
   DenseMap<Operation *, int64_t> index;
   int64_t i = 0;

@@ -43,3 +43,37 @@ func.func @widening(%x: memref<6xi32>, %y: memref<6xf64>) {
   kernel.copy %b, %y : memref<6xf64>, memref<6xf64>
   return
 }
+
+// The kernel producing a model output writes the output argument itself: its arena buffer
+// and the final copy go (only %a stays in the arena). An output whose buffer also feeds a
+// later kernel is forwarded too (the reader reads the output argument); a buffer copied to
+// two outputs is forwarded to the first, and the second copy reads the first output.
+// CHECK-LABEL: func.func @output_in_place
+// CHECK-SAME: kernel.arena_bytes = 64
+// CHECK: %[[A:.*]] = kernel.alloc {offset = 0 : i64} : memref<16xf32>
+// CHECK-NEXT: kernel.copy %arg0, %[[A]]
+// CHECK-NEXT: kernel.elementwise ins(%[[A]] : memref<16xf32>) outs(%arg1 : memref<16xf32>)
+// CHECK: kernel.elementwise ins(%arg1 : memref<16xf32>) outs(%arg2 : memref<16xf32>)
+// CHECK: kernel.copy %arg2, %arg3
+// CHECK-NEXT: return
+func.func @output_in_place(%x: memref<16xf32> {kernel.io = "input"}, %y: memref<16xf32> {kernel.io = "output"},
+                           %z: memref<16xf32> {kernel.io = "output"}, %w: memref<16xf32> {kernel.io = "output"}) {
+  %a = kernel.alloc : memref<16xf32>
+  kernel.copy %x, %a : memref<16xf32>, memref<16xf32>
+  %b = kernel.alloc : memref<16xf32>
+  kernel.elementwise ins(%a : memref<16xf32>) outs(%b : memref<16xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  %c = kernel.alloc : memref<16xf32>
+  kernel.elementwise ins(%b : memref<16xf32>) outs(%c : memref<16xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  kernel.copy %b, %y : memref<16xf32>, memref<16xf32>
+  kernel.copy %c, %z : memref<16xf32>, memref<16xf32>
+  kernel.copy %c, %w : memref<16xf32>, memref<16xf32>
+  return
+}
