@@ -884,7 +884,10 @@ template <class Cfg> void pool2d(const float *x, float *y, int64_t part, const P
     // column at a time over the output columns that tap lands inside the row, so the inner
     // loops are branch-free runs over ox (vectorized, strided loads for SW > 1). Each output
     // combines its taps in the same order as a per-output loop would (ky, then kx).
+    // Max: acc keeps v > acc ? v : acc (one max instruction, which drops a NaN tap) and
+    // nan[ox] records whether any tap was NaN; the output is NaN then, as ONNX propagates it.
     float acc[OW];
+    uint8_t nan[MAX ? OW : 1];
     for (int64_t oy = 0; oy < OH; ++oy) {
       const int64_t ylo = oy * SH - PT;
       int64_t ky0 = 0, ky1 = KH, padH = 0;
@@ -896,20 +899,31 @@ template <class Cfg> void pool2d(const float *x, float *y, int64_t part, const P
         padH += ylo + t * DH < H + Cfg::kPB;
       for (int64_t ox = 0; ox < OW; ++ox)
         acc[ox] = init;
+      if (MAX)
+        for (int64_t ox = 0; ox < OW; ++ox)
+          nan[ox] = 0;
       for (int64_t ky = ky0; ky < ky1; ++ky) {
         const float *r = src + (ylo + ky * DH) * W;
         for (int64_t kx = 0; kx < KW; ++kx) {
           const int64_t off = kx * DW - PL;
           int64_t lo, hi;
           poolColumns<W, OW, SW>(off, lo, hi);
-          for (int64_t ox = lo; ox < hi; ++ox)
-            acc[ox] = combine(acc[ox], r[ox * SW + off]);
+          if (MAX) {
+            for (int64_t ox = lo; ox < hi; ++ox) {
+              const float v = r[ox * SW + off];
+              acc[ox] = v > acc[ox] ? v : acc[ox];
+              nan[ox] |= uint8_t(v != v);
+            }
+          } else {
+            for (int64_t ox = lo; ox < hi; ++ox)
+              acc[ox] += r[ox * SW + off];
+          }
         }
       }
       float *d = dst + oy * OW;
       if (MAX) {
         for (int64_t ox = 0; ox < OW; ++ox)
-          d[ox] = acc[ox];
+          d[ox] = nan[ox] ? std::numeric_limits<float>::quiet_NaN() : acc[ox];
         continue;
       }
       for (int64_t ox = 0; ox < OW; ++ox) {
