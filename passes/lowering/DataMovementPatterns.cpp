@@ -25,6 +25,14 @@ using namespace modelc::graph;
 
 namespace {
 
+/// Work of one TfIdfVectorizer row, g * len * (skip + 1) * (width - 2) + outSize, saturated.
+int64_t tfidfCost(int64_t g, int64_t len, int64_t skip, int64_t width, int64_t outSize) {
+  int64_t c = saturatingCost(saturatingCost(g, len), skip < INT64_MAX ? skip + 1 : INT64_MAX);
+  c = saturatingCost(c, width - 2);
+  int64_t r;
+  return __builtin_add_overflow(c, outSize < 0 ? 0 : outSize, &r) ? INT64_MAX : std::max<int64_t>(r, 1);
+}
+
 struct ConstantLowering : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConstantOp op, OpAdaptor,
@@ -409,7 +417,7 @@ struct TfIdfVectorizerLowering : OpConversionPattern<TfIdfVectorizerOp> {
       createLibraryCall(rewriter, op.getLoc(), "mc::tfidf_vectorizer",
                         {adaptor.getInput(), adaptor.getGrams(), adaptor.getWeights()}, out,
                         {len, g, width, skip, outSize, static_cast<int64_t>(op.getMode())}, {},
-                        rows, std::max<int64_t>(g * len * (skip + 1) * (width - 2) + outSize, 1));
+                        rows, tfidfCost(g, len, skip, width, outSize));
     });
   }
 };
@@ -470,7 +478,7 @@ struct UniqueLowering : OpConversionPattern<UniqueOp> {
                       params({{static_cast<int64_t>(in.size()), static_cast<int64_t>(op.getAxis()),
                                op.getSorted()},
                               in}),
-                      {}, 1, numel(op.getInput()) * std::max<int64_t>(n, 1));
+                      {}, 1, saturatingCost(numel(op.getInput()), n));
     rewriter.replaceOp(op, outs);
     return success();
   }

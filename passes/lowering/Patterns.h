@@ -49,6 +49,13 @@ void buildScalarRegion(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &reg
 void createElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
                        mlir::Value out, const ScalarBodyBuilder &body);
 
+/// a * max(b, 1) for work estimates, saturating at INT64_MAX instead of overflowing (shapes
+/// of fuzzed or hostile models can make the product exceed int64 although each factor fits).
+inline int64_t saturatingCost(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b < 1 ? 1 : b, &r) ? INT64_MAX : r;
+}
+
 /// Creates a `kernel.call` of the library kernel `callee` (runtime_min/mc_kernels*.h) over
 /// `tasks` tasks of roughly `cost` multiply-adds each.
 mlir::Operation *createLibraryCall(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef callee,

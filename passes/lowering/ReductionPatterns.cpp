@@ -248,7 +248,7 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     Value indices = createAlloc(rewriter, loc, op.getIndices().getType());
     createLibraryCall(rewriter, loc, "mc::topk", adaptor.getInput(), {values, indices},
                       {s.outer, s.len, s.inner, static_cast<int64_t>(op.getK()), op.getLargest()},
-                      {}, s.outer * s.inner, s.len * std::max<int64_t>(1, op.getK()));
+                      {}, s.outer * s.inner, saturatingCost(s.len, op.getK()));
     rewriter.replaceOp(op, {values, indices});
     return success();
   }
