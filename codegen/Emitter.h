@@ -28,6 +28,9 @@ struct BundleOptions {
   /// description, written into CMakeLists.txt.
   std::string march;
   std::string cpuDescription = "the compiler's default target";
+  /// Vector width the kernels were tiled for; 512 asks the compiler to vectorize the loops it
+  /// generates itself (epilogues, elementwise kernels) with 512-bit vectors too.
+  int64_t vectorBits = 0;
 };
 
 /// What writeBundle laid out, for the compile report (modelc --report).

@@ -27,6 +27,10 @@ namespace modelc::import {
 /// Largest element count accepted for any tensor; larger shapes are malformed models.
 constexpr int64_t kMaxElements = int64_t(1) << 40;
 
+/// Largest element count of a constant the importer computes itself (Range, the window
+/// operators): 2^28 elements (1 GiB of float); larger ones are rejected, not allocated.
+constexpr int64_t kMaxGeneratedElements = int64_t(1) << 28;
+
 /// Constants with more elements than this become resource blobs, smaller ones dense attrs.
 constexpr int64_t kMaxDenseElements = 64;
 

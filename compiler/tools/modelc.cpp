@@ -229,6 +229,7 @@ int compileDynamic(MLIRContext &context, const CompileFlags &flags, const Compil
   bundle.outDir = out.outDir;
   bundle.march = cpuTarget.march;
   bundle.cpuDescription = "--cpu=" + cpuTarget.describe();
+  bundle.vectorBits = cpuTarget.vectorBits;
   SmallVector<ModuleOp> variants;
   for (OwningOpRef<ModuleOp> &m : modules)
     variants.push_back(*m);
@@ -374,6 +375,7 @@ int modelc::driver::compileModel(const CompileFlags &flags, const CompileOutputs
   bundle.profile = flags.profile;
   bundle.march = cpuTarget->march;
   bundle.cpuDescription = "--cpu=" + cpuTarget->describe();
+  bundle.vectorBits = cpuTarget->vectorBits;
   bundle.cudaArchs.clear();
   llvm::SmallVector<llvm::StringRef> archs;
   llvm::StringRef(flags.cudaArchs).split(archs, ',', -1, false);

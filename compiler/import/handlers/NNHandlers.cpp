@@ -714,8 +714,8 @@ template <WindowKind Kind> LogicalResult convertWindow(NodeContext &n) {
   Type type = getOutputDatatype(n);
   if (!size || !type)
     return failure();
-  if (*size < 0)
-    return n.emitError() << "size must be non-negative, got " << *size;
+  if (*size < 0 || *size > kMaxGeneratedElements)
+    return n.emitError() << "size must be in [0, " << kMaxGeneratedElements << "], got " << *size;
   bool periodic = n.getInt("periodic", 1) != 0;
   double denom = static_cast<double>(periodic ? *size : *size - 1);
   ConstantValue window = ConstantValue::zeros(RankedTensorType::get({*size}, type));

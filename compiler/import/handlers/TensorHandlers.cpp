@@ -333,8 +333,13 @@ LogicalResult convertRange(NodeContext &n) {
     int64_t s = start->getInt(0), l = limit->getInt(0), d = delta->getInt(0);
     if (d == 0)
       return n.emitError() << "delta must not be zero";
-    int64_t span = d > 0 ? l - s : s - l, step = d > 0 ? d : -d;
-    int64_t count = span <= 0 ? 0 : (span + step - 1) / step;
+    // In 128 bits: limit - start and the step's magnitude can exceed int64.
+    __int128 span = d > 0 ? __int128(l) - s : __int128(s) - l, step = d > 0 ? __int128(d) : -__int128(d);
+    __int128 count128 = span <= 0 ? 0 : (span + step - 1) / step;
+    if (count128 > kMaxGeneratedElements)
+      return n.emitError() << "range of " << static_cast<double>(count128)
+                           << " elements is too large (at most " << kMaxGeneratedElements << ")";
+    int64_t count = static_cast<int64_t>(count128);
     ConstantValue out = ConstantValue::zeros(type(count));
     for (int64_t i = 0; i < count; ++i)
       out.setInt(i, s + i * d);
@@ -344,8 +349,9 @@ LogicalResult convertRange(NodeContext &n) {
   if (d == 0)
     return n.emitError() << "delta must not be zero";
   double count = std::ceil((l - s) / d);
-  if (!(count < double(int64_t(1) << 40)))
-    return n.emitError() << "range of " << count << " elements is too large";
+  if (!(count <= double(kMaxGeneratedElements)))
+    return n.emitError() << "range of " << count << " elements is too large (at most "
+                         << kMaxGeneratedElements << ")";
   int64_t size = count > 0 ? static_cast<int64_t>(count) : 0;
   bool inFloat =
       (et.isF16() || et.isBF16()) && n.getOpset() >= 27 && n.getInt("stash_type", 1) == 1;
