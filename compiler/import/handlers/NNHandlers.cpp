@@ -408,7 +408,10 @@ LogicalResult buildResize(NodeContext &n, Value x, const ResizeSpec &spec, Array
         common = policy == "not_larger" ? std::min(common, scale[d]) : std::max(common, scale[d]);
       for (int64_t d : axes) {
         scale[d] = common;
-        out[d] = static_cast<int64_t>(common * static_cast<double>(in[d]) + 0.5);
+        double size = common * static_cast<double>(in[d]) + 0.5;
+        if (!(size < double(kMaxElements)))
+          return n.emitError() << "output size " << size << " along axis " << d << " is too large";
+        out[d] = static_cast<int64_t>(size);
       }
     }
   } else if (scales) {
@@ -419,7 +422,11 @@ LogicalResult buildResize(NodeContext &n, Value x, const ResizeSpec &spec, Array
       if (!((*scales)[i] > 0))
         return n.emitError() << "scales must be positive, got " << (*scales)[i];
       scale[d] = (*scales)[i];
-      out[d] = static_cast<int64_t>(std::floor(scale[d] * static_cast<double>(in[d])));
+      double size = std::floor(scale[d] * static_cast<double>(in[d]));
+      if (!(size < double(kMaxElements)))
+        return n.emitError() << "scale " << scale[d] << " gives an output size " << size
+                             << " along axis " << d << ", too large";
+      out[d] = static_cast<int64_t>(size);
       if (out[d] <= 0)
         return n.emitError() << "scale " << scale[d] << " gives an empty output along axis " << d;
     }
