@@ -342,7 +342,7 @@ LogicalResult convertRange(NodeContext &n) {
     int64_t count = static_cast<int64_t>(count128);
     ConstantValue out = ConstantValue::zeros(type(count));
     for (int64_t i = 0; i < count; ++i)
-      out.setInt(i, s + i * d);
+      out.setInt(i, static_cast<int64_t>(__int128(s) + __int128(i) * d)); // no int64 overflow
     return bind(n, constantOf(n, out));
   }
   double s = start->getDouble(0), l = limit->getDouble(0), d = delta->getDouble(0);
