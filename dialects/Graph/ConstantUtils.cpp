@@ -180,9 +180,20 @@ void ConstantValue::setDouble(int64_t i, double v) {
     return store<uint16_t>(p, floatToBfloat16(static_cast<float>(v)));
   if (et.isInteger(1))
     return setInt(i, v != 0.0);
-  if (et.isUnsignedInteger())
-    return setInt(i, static_cast<int64_t>(static_cast<uint64_t>(v)));
-  setInt(i, static_cast<int64_t>(v));
+  // Out-of-range float -> integer conversions are undefined in C++: saturate (NaN is 0), as
+  // x86's and CUDA's saturating conversions do for the narrower types (fuzzer: Cast fold).
+  if (std::isnan(v))
+    return setInt(i, 0);
+  if (et.isUnsignedInteger()) {
+    uint64_t u = v <= 0 ? 0
+                 : v >= 18446744073709551616.0 ? std::numeric_limits<uint64_t>::max()
+                                               : static_cast<uint64_t>(v);
+    return setInt(i, static_cast<int64_t>(u));
+  }
+  int64_t s = v <= -9223372036854775808.0 ? std::numeric_limits<int64_t>::min()
+              : v >= 9223372036854775808.0 ? std::numeric_limits<int64_t>::max()
+                                           : static_cast<int64_t>(v);
+  setInt(i, s);
 }
 
 void ConstantValue::setInt(int64_t i, int64_t v) {

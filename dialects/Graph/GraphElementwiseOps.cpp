@@ -238,7 +238,9 @@ MODELC_BINARY_FOLD(XorOp, { return Scalar::ofBool((a[0].i != 0) != (a[1].i != 0)
 MODELC_BINARY_FOLD(PReluOp, {
   if (a[0].isFloat)
     return Scalar::ofFloat(a[0].f > 0 ? a[0].f : a[0].f * a[1].f);
-  return Scalar::ofInt(a[0].i > 0 ? a[0].i : a[0].i * a[1].i);
+  // Two's-complement wrap-around (numpy), not signed overflow in the compiler (fuzzer).
+  uint64_t product = static_cast<uint64_t>(a[0].i) * static_cast<uint64_t>(a[1].i);
+  return Scalar::ofInt(a[0].i > 0 ? a[0].i : static_cast<int64_t>(product));
 })
 MODELC_BINARY_FOLD(SwiGLUOp, {
   (void)a;

@@ -43,16 +43,21 @@ LogicalResult checkWindow(std::optional<Location> loc, int64_t spatial, ArrayRef
   for (int64_t k : kernel)
     if (k <= 0)
       return emitOptionalError(loc, "kernel extents must be positive");
+  // Upper bounds keep the shape arithmetic (stride * extent + pads + (k - 1) * dilation) in
+  // int64 for any extent up to 2^40; real models are far below them.
+  constexpr int64_t kMaxStep = int64_t(1) << 20, kMaxPad = int64_t(1) << 40;
   for (int64_t s : strides)
-    if (s <= 0)
-      return emitOptionalError(loc, "strides must be positive");
+    if (s <= 0 || s > kMaxStep)
+      return emitOptionalError(loc, "strides must be in [1, ", kMaxStep, "]");
   for (int64_t d : dilations)
-    if (d <= 0)
-      return emitOptionalError(loc, "dilations must be positive");
-  if (!allowNegativePads)
-    for (int64_t p : pads)
-      if (p < 0)
-        return emitOptionalError(loc, "pads must be non-negative");
+    if (d <= 0 || d > kMaxStep)
+      return emitOptionalError(loc, "dilations must be in [1, ", kMaxStep, "]");
+  for (int64_t p : pads) {
+    if (p < 0 && !allowNegativePads)
+      return emitOptionalError(loc, "pads must be non-negative");
+    if (p > kMaxPad || p < -kMaxPad)
+      return emitOptionalError(loc, "pads must be at most ", kMaxPad, " in magnitude");
+  }
   return success();
 }
 

@@ -108,8 +108,13 @@ template <typename Fn> static OpFoldResult foldUnary(Operation *op, Attribute in
       out.setDouble(i, fn(value->getDouble(i)));
       continue;
     }
-    double r = fn(static_cast<double>(value->getInt(i)));
-    if (!std::isfinite(r))
+    // Beyond 2^53 the double is inexact and llround's result unspecified: leave those to run time.
+    constexpr double kExact = 9007199254740992.0;
+    int64_t v = value->getInt(i);
+    if (v > (int64_t{1} << 53) || v < -(int64_t{1} << 53))
+      return {};
+    double r = fn(static_cast<double>(v));
+    if (!std::isfinite(r) || std::fabs(r) > kExact)
       return {};
     out.setInt(i, static_cast<int64_t>(std::llround(r)));
   }

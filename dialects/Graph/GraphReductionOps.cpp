@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 using namespace mlir;
 using namespace modelc;
@@ -74,8 +75,30 @@ LogicalResult ReduceOp::verify() {
 }
 
 namespace {
-/// Host evaluation of one reduction kind in double (floats) or int64 (integers).
+/// Host evaluation of one reduction kind in double (floats) or int64 (integers). Integer
+/// arithmetic wraps around in two's complement (numpy's behaviour); it must not overflow in the
+/// compiler itself (the fuzzer found ReduceL1 of INT64_MIN).
 template <typename V> struct HostReducer {
+  static_assert(std::is_floating_point_v<V> || std::is_same_v<V, int64_t>);
+  static V add(V a, V b) {
+    if constexpr (std::is_floating_point_v<V>)
+      return a + b;
+    else
+      return static_cast<V>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+  }
+  static V mul(V a, V b) {
+    if constexpr (std::is_floating_point_v<V>)
+      return a * b;
+    else
+      return static_cast<V>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+  }
+  static V negate(V v) {
+    if constexpr (std::is_floating_point_v<V>)
+      return -v;
+    else
+      return static_cast<V>(0 - static_cast<uint64_t>(v));
+  }
+
   ReduceKind kind;
   int64_t count; ///< Elements per reduced group (for mean).
 
@@ -97,10 +120,10 @@ template <typename V> struct HostReducer {
   V map(V v, V shift) const {
     switch (kind) {
     case ReduceKind::l1:
-      return v < 0 ? -v : v;
+      return v < 0 ? negate(v) : v;
     case ReduceKind::l2:
     case ReduceKind::sum_square:
-      return v * v;
+      return mul(v, v);
     case ReduceKind::log_sum_exp:
       return static_cast<V>(std::exp(static_cast<double>(v - shift)));
     default:
@@ -110,13 +133,13 @@ template <typename V> struct HostReducer {
   V combine(V a, V b) const {
     switch (kind) {
     case ReduceKind::prod:
-      return a * b;
+      return mul(a, b);
     case ReduceKind::max:
       return (a != a || a > b) ? a : b;
     case ReduceKind::min:
       return (a != a || a < b) ? a : b;
     default:
-      return a + b;
+      return add(a, b);
     }
   }
   V finalize(V acc, V shift) const {

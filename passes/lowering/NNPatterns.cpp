@@ -425,6 +425,16 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     SmallVector<double> weight;
     int64_t perElement = 1;
     for (int64_t d = 0; d < rank; ++d) {
+      // The table holds out x taps entries; taps grow as 1 / scale when antialiasing a
+      // downscale. Bound it before building it (the fuzzer found multi-GiB tables).
+      constexpr double kMaxTableEntries = double(int64_t(1) << 24);
+      double scale = std::min(op.getScales()[d], 1.0);
+      double perRow = !op.getAntialias() ? 4.0 : scale > 0 ? 4.0 / scale + 4.0 : INFINITY;
+      double entries = perRow * static_cast<double>(op.getType().getDimSize(d));
+      if (!(entries <= kMaxTableEntries))
+        return op.emitOpError("axis ")
+               << d << " needs an interpolation table of about " << entries
+               << " entries (output size x taps), more than " << kMaxTableEntries;
       AxisTable t = buildAxisTable(op, d);
       taps.push_back(t.taps);
       first.push_back(index.size());

@@ -45,3 +45,22 @@ func.func @no_fold(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
   %y = graph.reduce %x {kind = 0 : i32, axes = array<i64: 1>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
   return %y : tensor<2x1xf32>
 }
+
+// -----
+
+// Integer folds wrap around in two's complement as numpy does (|INT64_MIN| is INT64_MIN), and
+// the compiler itself does no signed overflow (a fuzzer finding).
+// CHECK-LABEL: func.func @fold_wrapping
+// CHECK-NOT: graph.reduce
+// CHECK-DAG: graph.constant dense<-9223372036854775805> : tensor<i64>
+// CHECK-DAG: graph.constant dense<-9223372036854775808> : tensor<i64>
+// CHECK-DAG: graph.constant dense<0> : tensor<i64>
+func.func @fold_wrapping() -> (tensor<i64>, tensor<i64>, tensor<i64>) {
+  %a = graph.constant dense<[-9223372036854775808, 3]> : tensor<2xi64>
+  %l1 = graph.reduce %a {kind = 5 : i32, axes = array<i64: 0>, keepdims = false} : (tensor<2xi64>) -> tensor<i64>
+  %b = graph.constant dense<[9223372036854775807, 1]> : tensor<2xi64>
+  %sum = graph.reduce %b {kind = 0 : i32, axes = array<i64: 0>, keepdims = false} : (tensor<2xi64>) -> tensor<i64>
+  %c = graph.constant dense<[4611686018427387904, 4]> : tensor<2xi64>
+  %prod = graph.reduce %c {kind = 4 : i32, axes = array<i64: 0>, keepdims = false} : (tensor<2xi64>) -> tensor<i64>
+  return %l1, %sum, %prod : tensor<i64>, tensor<i64>, tensor<i64>
+}

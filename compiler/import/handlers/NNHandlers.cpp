@@ -17,6 +17,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
 #include <cmath>
 
 static constexpr double kPi = 3.14159265358979323846;
@@ -112,11 +113,20 @@ LogicalResult convertConvTranspose(NodeContext &n) {
                              << " values for " << spatial << " spatial axes";
     } else {
       for (size_t i = 0; i < spatial; ++i)
-        out.push_back(xt.getDimSize(i + 2) * (*strides)[i]);
+        out.push_back(static_cast<int64_t>(std::clamp<__int128>(
+            static_cast<__int128>(xt.getDimSize(i + 2)) * (*strides)[i], 0, kMaxElements + 1)));
     }
     for (size_t i = 0; i < spatial; ++i) {
-      int64_t total = (*strides)[i] * (xt.getDimSize(i + 2) - 1) + (*outputPadding)[i] +
-                      (kernel[i] - 1) * (*dilations)[i] + 1 - out[i];
+      // In 128 bits: the attributes are untrusted and their products overflow int64 (fuzzer).
+      __int128 full = static_cast<__int128>((*strides)[i]) * (xt.getDimSize(i + 2) - 1) +
+                      (*outputPadding)[i] +
+                      static_cast<__int128>(kernel[i] - 1) * (*dilations)[i] + 1;
+      __int128 wide = full - out[i];
+      if (out[i] < 0 || out[i] > kMaxElements || full < 0 || full > kMaxElements ||
+          wide < -kMaxElements || wide > kMaxElements)
+        return n.emitError() << "output size " << out[i] << " of spatial axis " << i
+                             << " is out of range for these strides, dilations and paddings";
+      int64_t total = static_cast<int64_t>(wide);
       int64_t half = floorDiv(total, 2);
       pads[i] = autoPad == "SAME_UPPER" ? half : total - half;
       pads[i + spatial] = total - pads[i];
@@ -695,6 +705,8 @@ LogicalResult convertStft(NodeContext &n) {
   auto step = getConstantScalar(n, 1, "frame_step");
   if (!x || !step)
     return failure();
+  if (typeOf(x).getRank() != 3)
+    return n.emitError() << "signal must be batch x length x 1|2, got " << typeOf(x);
   Value window = n.optionalInput(2);
   int64_t length = window ? typeOf(window).getNumElements() : typeOf(x).getDimSize(1);
   if (hasNonEmptyInput(n, 3)) {
