@@ -153,12 +153,17 @@ LogicalResult checkDims(ArrayRef<int64_t> dims, const Twine &what, Location loc)
   for (int64_t d : dims)
     if (d < 0)
       return emitError(loc) << what << " has negative dimension " << d;
+  // Zero dimensions are skipped rather than ending the check: the other dimensions of an empty
+  // tensor are bounded too, so products of any subset of them (flattening, costs) stay in range.
   for (int64_t d : dims) {
     if (d == 0)
-      return success();
+      continue;
     if (numel > kMaxElements / d)
       return emitError(loc)
-             << what << " has more than 2^40 elements (shape "
+             << what
+             << (llvm::is_contained(dims, 0) ? " has non-zero dimensions whose product exceeds 2^40"
+                                             : " has more than 2^40 elements")
+             << " (shape "
              << llvm::join(llvm::map_range(dims, [](int64_t v) { return std::to_string(v); }), "x")
              << ")";
     numel *= d;

@@ -43,7 +43,8 @@ mlir::Type getElementType(mlir::MLIRContext *context, int32_t dataType);
 /// The ONNX spelling of a data type for messages: "FLOAT", "STRING", "data type 42".
 std::string getDataTypeName(int32_t dataType);
 
-/// Checks that `dims` are non-negative and hold at most kMaxElements elements; otherwise
+/// Checks that `dims` are non-negative and hold at most kMaxElements elements (zero dimensions
+/// left out of the count, so an empty tensor's other dimensions are bounded too); otherwise
 /// emits an error at `loc` naming `what` and fails.
 mlir::LogicalResult checkDims(llvm::ArrayRef<int64_t> dims, const llvm::Twine &what,
                               mlir::Location loc);

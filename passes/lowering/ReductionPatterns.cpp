@@ -262,7 +262,8 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     AxisSplit s = splitAtAxis(op.getType().getShape(), op.getAxis());
     return replaceWithBuffer(op, rewriter, [&](Value out) {
       createLibraryCall(rewriter, op.getLoc(), "mc::softmax", adaptor.getInput(), out,
-                        {s.outer, s.len, s.inner, op.getLog()}, {}, s.outer * s.inner, 4 * s.len);
+                        {s.outer, s.len, s.inner, op.getLog()}, {}, s.outer * s.inner,
+                        saturatingCost(4, s.len));
     });
   }
 };

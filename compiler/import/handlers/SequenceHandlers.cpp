@@ -211,6 +211,8 @@ LogicalResult convertSplitToSequence(NodeContext &n) {
         int64_t s = split->getInt(i);
         if (s < 0)
           return n.emitError() << "split size " << s << " is negative";
+        if (s > dim - total)
+          return n.emitError() << "split sizes add up to more than " << dim;
         total += s;
         sizes.push_back(s);
       }
