@@ -244,7 +244,15 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   for (auto [d, r] : llvm::enumerate(repeats)) {
     if (r < 0)
       return emitOptionalError(loc, "repeats must not be negative, got ", r);
-    shape.push_back(in.getDimSize(d) * r);
+    int64_t size = in.getDimSize(d), tiled;
+    if (ShapedType::isDynamic(size)) {
+      shape.push_back(r == 0 ? 0 : ShapedType::kDynamic);
+      continue;
+    }
+    if (__builtin_mul_overflow(size, r, &tiled))
+      return emitOptionalError(loc, "tiling dimension ", d, " of size ", size, " by ", r,
+                               " overflows 64 bits");
+    shape.push_back(tiled);
   }
   inferred.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
