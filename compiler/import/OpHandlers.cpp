@@ -233,6 +233,17 @@ std::optional<ConstantValue> NodeContext::getConstantInput(unsigned i, StringRef
 }
 
 std::optional<SmallVector<int64_t>> NodeContext::getConstantInts(unsigned i, StringRef what) {
+  // These inputs are shapes, axes, pads, split sizes and the like: a handful of values. A
+  // larger one (often a folded Expand splat) is a malformed model, not a list to materialize.
+  constexpr int64_t kMaxListLength = int64_t(1) << 16;
+  if (Value v = isSequenceInput(i) ? Value() : optionalInput(i)) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (t && t.hasStaticShape() && t.getNumElements() > kMaxListLength) {
+      emitError() << "input '" << what << "' has " << t.getNumElements() << " values; at most "
+                  << kMaxListLength << " are supported";
+      return std::nullopt;
+    }
+  }
   auto cst = getConstantInput(i, what);
   if (!cst)
     return std::nullopt;

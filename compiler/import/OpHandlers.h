@@ -152,7 +152,7 @@ public:
   /// The value of input i when it is (or folded to) a graph.constant; reports an error
   /// naming `what` otherwise.
   std::optional<ConstantValue> getConstantInput(unsigned i, llvm::StringRef what);
-  /// Same, as integers.
+  /// Same, as integers; at most 2^16 of them (shapes, axes, pads, split sizes).
   std::optional<llvm::SmallVector<int64_t>> getConstantInts(unsigned i, llvm::StringRef what);
 
   /// Imports `graph` (a GRAPH attribute of this node) inline at the builder's insertion

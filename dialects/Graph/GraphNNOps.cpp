@@ -96,8 +96,13 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Loc
     return failure();
   if (static_cast<int64_t>(adaptor.getOutputPadding().size()) != spatial)
     return emitOptionalError(loc, "expected ", spatial, " output_padding values");
-  SmallVector<int64_t> shape = {x.getDimSize(0),
-                                w.getDimSize(1) * static_cast<int64_t>(adaptor.getGroup())};
+  for (int64_t p : adaptor.getOutputPadding())
+    if (p < 0 || p > (int64_t(1) << 20))
+      return emitOptionalError(loc, "output_padding must be in [0, 2^20], got ", p);
+  int64_t group = static_cast<int64_t>(adaptor.getGroup()), channels;
+  if (group < 1 || __builtin_mul_overflow(w.getDimSize(1), group, &channels))
+    return emitOptionalError(loc, "group ", group, " is not positive or overflows the channels");
+  SmallVector<int64_t> shape = {x.getDimSize(0), channels};
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t extent = adaptor.getStrides()[i] * (x.getDimSize(i + 2) - 1) +
                      adaptor.getOutputPadding()[i] +
@@ -146,11 +151,13 @@ LogicalResult DeformConvOp::inferReturnTypes(MLIRContext *, std::optional<Locati
 LogicalResult DeformConvOp::verify() {
   auto x = getRanked(getInput()), w = getRanked(getWeight()), off = getRanked(getOffset());
   int64_t group = getGroup(), og = getOffsetGroup();
-  if (group <= 0 || x.getDimSize(1) != w.getDimSize(1) * group || w.getDimSize(0) % group != 0)
+  if (group <= 0 || x.getDimSize(1) != static_cast<__int128>(w.getDimSize(1)) * group ||
+      w.getDimSize(0) % group != 0)
     return emitOpError("input channels ")
            << x.getDimSize(1) << " do not match weight " << w << " with group " << group;
   int64_t taps = w.getDimSize(2) * w.getDimSize(3);
-  if (og <= 0 || x.getDimSize(1) % og != 0 || off.getDimSize(1) != og * taps * 2 ||
+  if (og <= 0 || x.getDimSize(1) % og != 0 ||
+      off.getDimSize(1) != static_cast<__int128>(og) * taps * 2 ||
       off.getDimSize(0) != x.getDimSize(0))
     return emitOpError("offset ") << off << " does not match offset_group " << og << " and " << taps
                                   << " kernel taps";
@@ -168,7 +175,7 @@ LogicalResult DeformConvOp::verify() {
   if (getMask()) {
     auto mask = getRanked(getMask());
     if (mask.getRank() != 4 || mask.getDimSize(0) != x.getDimSize(0) ||
-        mask.getDimSize(1) != og * taps || mask.getDimSize(2) != off.getDimSize(2) ||
+        mask.getDimSize(1) != static_cast<__int128>(og) * taps || mask.getDimSize(2) != off.getDimSize(2) ||
         mask.getDimSize(3) != off.getDimSize(3))
       return emitOpError("mask ") << mask << " does not match offset " << off;
   }

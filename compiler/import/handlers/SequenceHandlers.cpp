@@ -200,7 +200,7 @@ LogicalResult convertSplitToSequence(NodeContext &n) {
       int64_t chunk = split->getInt(0);
       if (chunk <= 0)
         return n.emitError() << "split size " << chunk << " must be positive";
-      if ((dim + chunk - 1) / chunk > kMaxSequenceLength)
+      if (dim / chunk + (dim % chunk != 0) > kMaxSequenceLength)
         return n.emitError() << "splitting " << dim << " into pieces of " << chunk
                              << " gives more than " << kMaxSequenceLength << " elements";
       for (int64_t offset = 0; offset < dim; offset += chunk)
