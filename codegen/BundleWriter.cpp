@@ -220,6 +220,16 @@ LogicalResult analyze(ModuleOp module, Model &m) {
       return WalkResult::advance();
     }
     int64_t offset = (m.weights.size() + 63) / 64 * 64;
+    // The weights file is built in memory: a constant beyond 16 GiB (typically a splat of a
+    // malformed model's huge shape) is an error, not an allocation failure.
+    constexpr int64_t kMaxWeightBytes = int64_t(1) << 34;
+    auto type = cast<ShapedType>(w.getValue().getType());
+    int64_t esize = getElementByteSize(type.getElementType());
+    if (type.getNumElements() > kMaxWeightBytes / std::max<int64_t>(esize, 1) ||
+        offset > kMaxWeightBytes - type.getNumElements() * esize) {
+      w.emitError("constant ") << type << " does not fit the 16 GiB weights limit";
+      return WalkResult::interrupt();
+    }
     // getConstantBytes checks the byte count against the type and expands splats.
     auto bytes = getConstantBytes(w.getValue());
     if (!bytes) {

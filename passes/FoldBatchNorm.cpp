@@ -45,7 +45,7 @@ LogicalResult foldInto(graph::BatchNormOp bn) {
   if (conv.getBias() && !(bias = constantOf(conv.getBias())))
     return failure();
   int64_t channels = w->getType().getDimSize(0);
-  int64_t perChannel = w->getNumElements() / channels;
+  int64_t perChannel = channels ? w->getNumElements() / channels : 0;
   auto biasType = RankedTensorType::get({channels}, w->getType().getElementType());
   ConstantValue newBias = ConstantValue::zeros(biasType);
   double eps = bn.getEpsilon().convertToDouble();

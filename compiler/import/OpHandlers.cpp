@@ -309,14 +309,18 @@ LogicalResult NodeContext::withNodeDiagnostics(function_ref<LogicalResult()> fn)
 }
 
 Value NodeContext::verifyAndFold(Operation *op) {
-  if (failed(withNodeDiagnostics([&] { return mlir::verify(op, /*verifyRecursively=*/false); }))) {
-    op->erase();
-    return {};
+  // Result shapes are bounded first: verifiers may do arithmetic on them.
+  for (Value result : op->getResults()) {
+    auto type = dyn_cast<RankedTensorType>(result.getType());
+    if (type &&
+        failed(checkDims(type.getShape(),
+                         "result of node '" + getName() + "' (" + getOpType() + ")", loc))) {
+      anyError = true;
+      op->erase();
+      return {};
+    }
   }
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  if (failed(checkDims(type.getShape(), "result of node '" + getName() + "' (" + getOpType() + ")",
-                       loc))) {
-    anyError = true;
+  if (failed(withNodeDiagnostics([&] { return mlir::verify(op, /*verifyRecursively=*/false); }))) {
     op->erase();
     return {};
   }

@@ -27,9 +27,9 @@ namespace modelc::import {
 /// Largest element count accepted for any tensor; larger shapes are malformed models.
 constexpr int64_t kMaxElements = int64_t(1) << 40;
 
-/// Largest element count of a constant the importer computes itself (Range, the window
-/// operators): 2^28 elements (1 GiB of float); larger ones are rejected, not allocated.
-constexpr int64_t kMaxGeneratedElements = int64_t(1) << 28;
+/// Largest element count of a constant the importer computes itself (Range, EyeLike, the
+/// window operators): 2^26 elements (256 MiB of float); larger ones are rejected, not allocated.
+constexpr int64_t kMaxGeneratedElements = int64_t(1) << 26;
 
 /// Constants with more elements than this become resource blobs, smaller ones dense attrs.
 constexpr int64_t kMaxDenseElements = 64;
@@ -54,8 +54,8 @@ std::string sanitizeBlobName(llvm::StringRef name);
 
 /// Converts `tensor` (raw_data, typed data fields or external data relative to `modelDir`)
 /// to a dense attribute (<= kMaxDenseElements elements) or a resource blob named after
-/// `blobName`. Packed 4- and 2-bit data is unpacked to one element per byte (low bits). Errors are emitted at `loc` and name the tensor as `what`
-/// (e.g. "initializer 'conv1.weight'").
+/// `blobName`. Packed 4- and 2-bit data is unpacked to one element per byte (low bits). Errors are
+/// emitted at `loc` and name the tensor as `what` (e.g. "initializer 'conv1.weight'").
 mlir::FailureOr<mlir::ElementsAttr> importTensor(mlir::MLIRContext *context,
                                                  const onnx::TensorProto &tensor,
                                                  llvm::StringRef blobName, const llvm::Twine &what,

@@ -74,6 +74,10 @@ std::optional<ConstantValue> ConstantValue::get(ElementsAttr attr) {
   auto type = dyn_cast<RankedTensorType>(attr.getType());
   if (!type)
     return std::nullopt;
+  // A splat stores one value whatever its shape; expanding a huge one (ConstantOfShape or a
+  // folded Expand of a malformed model) for a fold would take gigabytes, so it is not offered.
+  if (isa<SplatElementsAttr>(attr) && type.getNumElements() > kMaxMaterializedSplat)
+    return std::nullopt;
   auto bytes = getConstantBytes(attr);
   if (!bytes)
     return std::nullopt;
@@ -185,12 +189,12 @@ void ConstantValue::setDouble(int64_t i, double v) {
   if (std::isnan(v))
     return setInt(i, 0);
   if (et.isUnsignedInteger()) {
-    uint64_t u = v <= 0 ? 0
+    uint64_t u = v <= 0                        ? 0
                  : v >= 18446744073709551616.0 ? std::numeric_limits<uint64_t>::max()
                                                : static_cast<uint64_t>(v);
     return setInt(i, static_cast<int64_t>(u));
   }
-  int64_t s = v <= -9223372036854775808.0 ? std::numeric_limits<int64_t>::min()
+  int64_t s = v <= -9223372036854775808.0  ? std::numeric_limits<int64_t>::min()
               : v >= 9223372036854775808.0 ? std::numeric_limits<int64_t>::max()
                                            : static_cast<int64_t>(v);
   setInt(i, s);

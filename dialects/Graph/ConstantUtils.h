@@ -27,6 +27,9 @@ int64_t getElementByteSize(mlir::Type elementType);
 /// graph dialect's storage types are always resource blobs.
 bool isDenseElementType(mlir::Type elementType);
 
+/// ConstantValue::get does not expand splats with more elements than this.
+constexpr int64_t kMaxMaterializedSplat = int64_t(1) << 26;
+
 /// Returns the raw little-endian bytes of `attr`, one element after another (splats
 /// expanded, i1 as one byte per element). Empty optional when the bytes are not available
 /// (e.g. a resource blob that was never loaded).
@@ -40,6 +43,8 @@ class ConstantValue {
 public:
   ConstantValue(mlir::RankedTensorType type, std::vector<char> bytes)
       : type(type), bytes(std::move(bytes)) {}
+  /// The value of `attr`; std::nullopt when its bytes are unavailable or it is a splat of more
+  /// than kMaxMaterializedSplat elements.
   static std::optional<ConstantValue> get(mlir::ElementsAttr attr);
   /// A zero-filled tensor of `type`.
   static ConstantValue zeros(mlir::RankedTensorType type);

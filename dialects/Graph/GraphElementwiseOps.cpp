@@ -170,7 +170,7 @@ OpFoldResult IsInfOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 
 /// Type inference and folder of a broadcasting binary op whose result has the lhs type.
-#define MODELC_BINARY_FOLD(OP, ...)                                                               \
+#define MODELC_BINARY_FOLD(OP, ...)                                                                \
   LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,  \
                                      SmallVectorImpl<Type> &inferred) {                            \
     return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), inferred);                      \
@@ -178,7 +178,7 @@ OpFoldResult IsInfOp::fold(FoldAdaptor adaptor) {
   OpFoldResult OP::fold(FoldAdaptor adaptor) {                                                     \
     [[maybe_unused]] Operation *self = getOperation();                                             \
     return foldElementwise(*this, {adaptor.getLhs(), adaptor.getRhs()},                            \
-                           [&](ArrayRef<Scalar> a) -> std::optional<Scalar> { __VA_ARGS__ });             \
+                           [&](ArrayRef<Scalar> a) -> std::optional<Scalar> { __VA_ARGS__ });      \
   }
 
 /// Python's integer %: the remainder has the divisor's sign; x % 0 is 0 (numpy).
@@ -248,7 +248,7 @@ MODELC_BINARY_FOLD(SwiGLUOp, {
 })
 #undef MODELC_BINARY_FOLD
 
-#define MODELC_COMPARE_OP(OP, ...)                                                                \
+#define MODELC_COMPARE_OP(OP, ...)                                                                 \
   LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,                \
                                      Adaptor adaptor, SmallVectorImpl<Type> &inferred) {           \
     if (getRanked(adaptor.getLhs()).getElementType() !=                                            \
@@ -259,7 +259,7 @@ MODELC_BINARY_FOLD(SwiGLUOp, {
   }                                                                                                \
   OpFoldResult OP::fold(FoldAdaptor adaptor) {                                                     \
     return foldElementwise(*this, {adaptor.getLhs(), adaptor.getRhs()},                            \
-                           [](ArrayRef<Scalar> a) { return std::optional<Scalar>(__VA_ARGS__); });        \
+                           [](ArrayRef<Scalar> a) { return std::optional<Scalar>(__VA_ARGS__); }); \
   }
 
 MODELC_COMPARE_OP(EqualOp, Scalar::ofBool(a[0].equal(a[1])))
@@ -273,8 +273,8 @@ MODELC_COMPARE_OP(GreaterOrEqualOp, Scalar::ofBool(a[1].less(a[0]) || a[0].equal
 // WhereOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor, SmallVectorImpl<Type> &inferred) {
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
   Type et = getRanked(adaptor.getX()).getElementType();
   if (getRanked(adaptor.getY()).getElementType() != et)
     return emitOptionalError(loc, "x and y have different element types");
@@ -324,7 +324,8 @@ static LogicalResult verifyQuantParam(Operation *op, RankedTensorType x, RankedT
   if (p.getRank() != x.getRank())
     return op->emitOpError() << what << " must have the input's rank for blocked quantization";
   for (int64_t d = 0; d < x.getRank(); ++d) {
-    int64_t expected = d == axis ? (x.getDimSize(d) + blockSize - 1) / blockSize : x.getDimSize(d);
+    int64_t size = x.getDimSize(d);
+    int64_t expected = d != axis ? size : size == 0 ? 0 : (size - 1) / blockSize + 1;
     if (p.getDimSize(d) != expected)
       return op->emitOpError() << what << " of type " << p << " does not match blocks of "
                                << blockSize << " along axis " << axis << " of " << x;

@@ -41,8 +41,8 @@ LogicalResult checkWindow(std::optional<Location> loc, int64_t spatial, ArrayRef
     return emitOptionalError(loc, "expected ", spatial,
                              " kernel extents, strides and dilations and ", 2 * spatial, " pads");
   for (int64_t k : kernel)
-    if (k <= 0)
-      return emitOptionalError(loc, "kernel extents must be positive");
+    if (k <= 0 || k > (int64_t(1) << 40))
+      return emitOptionalError(loc, "kernel extents must be in [1, 2^40]");
   // Upper bounds keep the shape arithmetic (stride * extent + pads + (k - 1) * dilation) in
   // int64 for any extent up to 2^40; real models are far below them.
   constexpr int64_t kMaxStep = int64_t(1) << 20, kMaxPad = int64_t(1) << 40;
@@ -175,8 +175,8 @@ LogicalResult DeformConvOp::verify() {
   if (getMask()) {
     auto mask = getRanked(getMask());
     if (mask.getRank() != 4 || mask.getDimSize(0) != x.getDimSize(0) ||
-        mask.getDimSize(1) != static_cast<__int128>(og) * taps || mask.getDimSize(2) != off.getDimSize(2) ||
-        mask.getDimSize(3) != off.getDimSize(3))
+        mask.getDimSize(1) != static_cast<__int128>(og) * taps ||
+        mask.getDimSize(2) != off.getDimSize(2) || mask.getDimSize(3) != off.getDimSize(3))
       return emitOpError("mask ") << mask << " does not match offset " << off;
   }
   return success();
@@ -280,8 +280,13 @@ LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (failed(checkWindow(loc, spatial, block, adaptor.getStrides(), adaptor.getPads(),
                          adaptor.getDilations())))
     return failure();
-  int64_t blockSize =
-      std::accumulate(block.begin(), block.end(), int64_t(1), std::multiplies<int64_t>());
+  for (int64_t d : image)
+    if (d < 1 || d > (int64_t(1) << 40))
+      return emitOptionalError(loc, "image_shape values must be in [1, 2^40], got ", d);
+  int64_t blockSize = 1;
+  for (int64_t b : block)
+    if (__builtin_mul_overflow(blockSize, b, &blockSize) || blockSize > (int64_t(1) << 40))
+      return emitOptionalError(loc, "block_shape has more than 2^40 elements");
   if (x.getDimSize(1) % blockSize != 0)
     return emitOptionalError(loc, "input dimension 1 (", x.getDimSize(1),
                              ") is not a multiple of the block size ", blockSize);
@@ -292,18 +297,20 @@ LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 }
 
 LogicalResult Col2ImOp::verify() {
-  int64_t spatial = getImageShape().size(), blocks = 1;
+  int64_t spatial = getImageShape().size();
+  __int128 blocks = 1; // up to 2^41 per axis: wide enough for a few axes before the bound
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t span = (getBlockShape()[i] - 1) * getDilations()[i] + 1;
     int64_t n =
         (getImageShape()[i] + getPads()[i] + getPads()[i + spatial] - span) / getStrides()[i] + 1;
     if (n < 1)
       return emitOpError("no sliding block fits along image axis ") << i;
-    blocks *= n;
+    blocks = std::min<__int128>(blocks * n, __int128(1) << 62);
   }
   if (getRanked(getInput()).getDimSize(2) != blocks)
-    return emitOpError("input has ") << getRanked(getInput()).getDimSize(2)
-                                     << " blocks, the image and block shapes give " << blocks;
+    return emitOpError("input has ")
+           << getRanked(getInput()).getDimSize(2) << " blocks, the image and block shapes give "
+           << static_cast<int64_t>(blocks);
   return success();
 }
 
@@ -379,8 +386,9 @@ LogicalResult RoiAlignOp::verify() {
   auto idx = getRanked(getBatchIndices());
   if (idx.getRank() != 1 || idx.getDimSize(0) != getRanked(getRois()).getDimSize(0))
     return emitOpError("batch_indices must have one entry per roi");
-  if (getOutputHeight() <= 0 || getOutputWidth() <= 0 || getSamplingRatio() < 0)
-    return emitOpError("output extents must be positive and sampling_ratio non-negative");
+  if (static_cast<int64_t>(getOutputHeight()) <= 0 || static_cast<int64_t>(getOutputWidth()) <= 0 ||
+      static_cast<int64_t>(getSamplingRatio()) < 0 || getSamplingRatio() > (1u << 20))
+    return emitOpError("output extents must be positive and sampling_ratio in [0, 2^20]");
   if (getRanked(getRois()).getElementType() != getRanked(getInput()).getElementType())
     return emitOpError("rois must have the input's element type");
   return success();

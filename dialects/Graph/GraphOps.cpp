@@ -382,6 +382,8 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   auto cst = dyn_cast_or_null<ElementsAttr>(adaptor.getInput());
   if (!cst)
     return {};
+  if (auto splat = dyn_cast<SplatElementsAttr>(cst))
+    return SplatElementsAttr::get(getType(), splat.getSplatValue<Attribute>());
   auto in = ConstantValue::get(cst);
   if (!in)
     return {};
@@ -499,7 +501,11 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   auto dataAttr = dyn_cast_or_null<ElementsAttr>(adaptor.getData());
   auto idxAttr = dyn_cast_or_null<ElementsAttr>(adaptor.getIndices());
-  if (!dataAttr || !idxAttr || getType().getNumElements() > kMaxFoldElements)
+  if (!dataAttr || !idxAttr)
+    return {};
+  if (auto splat = dyn_cast<SplatElementsAttr>(dataAttr); splat && getType().hasStaticShape())
+    return SplatElementsAttr::get(getType(), splat.getSplatValue<Attribute>());
+  if (getType().getNumElements() > kMaxFoldElements)
     return {};
   auto data = ConstantValue::get(dataAttr), idx = ConstantValue::get(idxAttr);
   if (!data || !idx)

@@ -205,7 +205,8 @@ OpFoldResult ReduceOp::fold(FoldAdaptor adaptor) {
   if (getAxes().empty() && identityMap && getInput().getType() == getType())
     return getInput();
   auto cst = dyn_cast_or_null<ElementsAttr>(adaptor.getInput());
-  if (!cst || getRanked(getInput()).getNumElements() > kMaxFoldElements)
+  if (!cst || getRanked(getInput()).getNumElements() > kMaxFoldElements ||
+      getType().getNumElements() > kMaxFoldElements)
     return {};
   auto in = ConstantValue::get(cst);
   if (!in)
@@ -323,7 +324,7 @@ LogicalResult GroupNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
 LogicalResult GroupNormOp::verify() {
   auto x = getRanked(getInput());
   int64_t channels = x.getDimSize(1), groups = getNumGroups();
-  if (groups <= 0 || channels % groups != 0)
+  if (groups <= 0 || channels % groups != 0 || (channels == 0 && groups != 1))
     return emitOpError("num_groups ") << groups << " does not divide " << channels << " channels";
   for (Value v : {getScale(), getBias()})
     if (getRanked(v).getNumElements() != channels)
@@ -332,8 +333,8 @@ LogicalResult GroupNormOp::verify() {
 }
 
 LogicalResult LRNOp::verify() {
-  if (getSize() <= 0)
-    return emitOpError("size must be positive, got ") << getSize();
+  if (static_cast<int64_t>(getSize()) <= 0)
+    return emitOpError("size must be positive, got ") << static_cast<int64_t>(getSize());
   if (getType().getRank() < 2)
     return emitOpError("expects N x C x ...");
   return success();

@@ -33,7 +33,12 @@ template <typename Fn>
 OpFoldResult foldIndexMap(Attribute inputAttr, RankedTensorType resultType, Fn source,
                           ArrayRef<char> fill = {}) {
   auto cst = dyn_cast_or_null<ElementsAttr>(inputAttr);
-  if (!cst || !resultType.hasStaticShape() || resultType.getNumElements() > kMaxFoldElements)
+  if (!cst || !resultType.hasStaticShape())
+    return {};
+  // Every result element of a splat is the splat value (unless some come from `fill`).
+  if (auto splat = dyn_cast<SplatElementsAttr>(cst); splat && fill.empty())
+    return SplatElementsAttr::get(resultType, splat.getSplatValue<Attribute>());
+  if (resultType.getNumElements() > kMaxFoldElements)
     return {};
   auto in = ConstantValue::get(cst);
   if (!in)
@@ -140,6 +145,10 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
     return emitOptionalError(loc, "pad expects ", 2 * rank, " pads for rank ", rank, ", got ",
                              pads.size());
+  constexpr int64_t kMaxPad = int64_t(1) << 40;
+  for (int64_t p : pads)
+    if (p > kMaxPad || p < -kMaxPad)
+      return emitOptionalError(loc, "pads must be at most ", kMaxPad, " in magnitude, got ", p);
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = in.getDimSize(d) + pads[d] + pads[d + rank];
@@ -364,7 +373,7 @@ LogicalResult OneHotOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     return emitOptionalError(loc, "one_hot axis ", axis, " out of range");
   if (values.getNumElements() != 2)
     return emitOptionalError(loc, "one_hot values must hold [off, on]");
-  if (adaptor.getDepth() < 0)
+  if (static_cast<int64_t>(adaptor.getDepth()) < 0)
     return emitOptionalError(loc, "one_hot depth must not be negative");
   SmallVector<int64_t> shape(idx.getShape());
   shape.insert(shape.begin() + axis, adaptor.getDepth());
@@ -413,7 +422,7 @@ LogicalResult TfIdfVectorizerOp::verify() {
     return emitOpError("weights must be float32 [output_size]");
   if (getMode() < 0 || getMode() > 2)
     return emitOpError("mode must be 0 (TF), 1 (IDF) or 2 (TFIDF)");
-  if (getMaxSkipCount() < 0)
+  if (static_cast<int64_t>(getMaxSkipCount()) < 0)
     return emitOpError("max_skip_count must not be negative");
   return success();
 }
@@ -483,7 +492,8 @@ LogicalResult NonMaxSuppressionOp::verify() {
   auto boxes = getRanked(getBoxes()), scores = getRanked(getScores());
   if (scores.getDimSize(0) != boxes.getDimSize(0) || scores.getDimSize(2) != boxes.getDimSize(1))
     return emitOpError("scores ") << scores << " do not match boxes " << boxes;
-  if (getMaxBoxes() < 0 || getMaxBoxes() > boxes.getDimSize(1))
+  if (static_cast<int64_t>(getMaxBoxes()) < 0 ||
+      static_cast<int64_t>(getMaxBoxes()) > boxes.getDimSize(1))
     return emitOpError("max_boxes must be in [0, ") << boxes.getDimSize(1) << "]";
   for (Value v : {getMaxOutputBoxesPerClass(), getIouThreshold(), getScoreThreshold()})
     if (getRanked(v).getNumElements() != 1)

@@ -30,7 +30,8 @@ int64_t tfidfCost(int64_t g, int64_t len, int64_t skip, int64_t width, int64_t o
   int64_t c = saturatingCost(saturatingCost(g, len), skip < INT64_MAX ? skip + 1 : INT64_MAX);
   c = saturatingCost(c, width - 2);
   int64_t r;
-  return __builtin_add_overflow(c, outSize < 0 ? 0 : outSize, &r) ? INT64_MAX : std::max<int64_t>(r, 1);
+  return __builtin_add_overflow(c, outSize < 0 ? 0 : outSize, &r) ? INT64_MAX
+                                                                  : std::max<int64_t>(r, 1);
 }
 
 struct ConstantLowering : OpConversionPattern<ConstantOp> {
@@ -503,8 +504,8 @@ struct NonMaxSuppressionLowering : OpConversionPattern<NonMaxSuppressionOp> {
                       {scores[0], scores[1], boxes, op.getCenterPointBox(),
                        op.getUseScoreThreshold(), static_cast<int64_t>(op.getMaxBoxes())},
                       {}, 1,
-                      scores[0] * scores[1] * boxes *
-                          std::max<int64_t>(static_cast<int64_t>(op.getMaxBoxes()), 1));
+                      saturatingCost(saturatingCost(scores[0] * scores[1], boxes),
+                                     static_cast<int64_t>(op.getMaxBoxes())));
     rewriter.replaceOp(op, {out, extents});
     return success();
   }

@@ -180,7 +180,7 @@ struct EinsumLowering : OpConversionPattern<EinsumOp> {
     }
     int64_t reduced = 1;
     for (size_t i = outTerm.size(); i < letters.size(); ++i)
-      reduced *= extents[i];
+      reduced = saturatingCost(reduced, extents[i]);
     StringRef callee = terms.size() == 1 ? "mc::einsum1" : "mc::einsum2";
     return replaceWithBuffer(op, rewriter, [&](Value out) {
       createLibraryCall(rewriter, op.getLoc(), callee, adaptor.getInputs(), out, params, {},

@@ -86,7 +86,9 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     llvm::append_range(params, padFront(y.drop_front(2), 3, 1));
     appendWindow(params, w.drop_front(2), op.getStrides(), op.getPads(), op.getDilations());
     params.push_back(op.getBias() ? 1 : 0);
-    int64_t taps = numElements(op.getWeight()) / (w[0] * w[1]);
+    int64_t taps = 1;
+    for (int64_t k : w.drop_front(2))
+      taps *= k;
     return replaceWithBuffer(op, rewriter, [&](Value out) {
       createLibraryCall(rewriter, loc, "mc::conv_transpose",
                         {adaptor.getInput(), adaptor.getWeight(),
@@ -475,7 +477,9 @@ struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
   LogicalResult matchAndRewrite(GridSampleOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     ArrayRef<int64_t> x = shapeOf(op.getInput());
-    int64_t dims = x.size() - 2, points = numElements(op.getResult()) / (x[0] * x[1]);
+    int64_t dims = x.size() - 2, points = 1;
+    for (int64_t d : shapeOf(op.getResult()).drop_front(2))
+      points *= d;
     SmallVector<int64_t> extents(x.drop_front(2));
     extents.resize(3, 1);
     SmallVector<int64_t> params = {x[0], x[1], points, dims};

@@ -383,8 +383,8 @@ LogicalResult checkRecurrent(NodeView &n) {
   std::string direction = n.getString("direction", "forward");
   if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
     n.emitError() << "unsupported direction '" << direction << "'";
-  if (n.getInt("hidden_size", 0) <= 0)
-    n.emitError() << "attribute 'hidden_size' must be positive";
+  if (int64_t hidden = n.getInt("hidden_size", 0); hidden <= 0 || hidden > (int64_t(1) << 30))
+    n.emitError() << "attribute 'hidden_size' must be in [1, 2^30], got " << hidden;
   return success(!n.hasFailed());
 }
 

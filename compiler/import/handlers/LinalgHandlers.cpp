@@ -176,6 +176,8 @@ LogicalResult convertFlexAttention(NodeContext &n) {
     return n.emitError() << "Q " << qt << " and K " << kt << " must have the same head size";
   if (hkv <= 0 || hq % hkv != 0)
     return n.emitError() << "q_num_heads " << hq << " is not a multiple of kv_num_heads " << hkv;
+  if (hq > (int64_t(1) << 20))
+    return n.emitError() << "q_num_heads " << hq << " is more than 2^20";
   OpBuilder &b = n.getBuilder();
   Type softmaxType = et.isF64() ? b.getF64Type() : b.getF32Type();
   if (n.hasAttr("softmax_precision")) {

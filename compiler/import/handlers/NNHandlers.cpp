@@ -119,8 +119,8 @@ LogicalResult convertConvTranspose(NodeContext &n) {
     for (size_t i = 0; i < spatial; ++i) {
       // In 128 bits: the attributes are untrusted and their products overflow int64 (fuzzer).
       __int128 full = static_cast<__int128>((*strides)[i]) * (xt.getDimSize(i + 2) - 1) +
-                      (*outputPadding)[i] +
-                      static_cast<__int128>(kernel[i] - 1) * (*dilations)[i] + 1;
+                      (*outputPadding)[i] + static_cast<__int128>(kernel[i] - 1) * (*dilations)[i] +
+                      1;
       __int128 wide = full - out[i];
       if (out[i] < 0 || out[i] > kMaxElements || full < 0 || full > kMaxElements ||
           wide < -kMaxElements || wide > kMaxElements)
@@ -328,9 +328,15 @@ LogicalResult convertMaxUnpool(NodeContext &n) {
   if (!typeOf(indices).getElementType().isInteger(64))
     return n.emitError() << "indices must be int64, got " << typeOf(indices);
   SmallVector<int64_t> shape = {xt.getDimSize(0), xt.getDimSize(1)};
-  for (size_t i = 0; i < spatial; ++i)
-    shape.push_back((xt.getDimSize(i + 2) - 1) * (*strides)[i] - (*pads)[i] - (*pads)[i + spatial] +
-                    (*kernel)[i]);
+  for (size_t i = 0; i < spatial; ++i) {
+    // Attributes are unbounded here: compute in 128 bits and range-check.
+    __int128 extent = static_cast<__int128>(xt.getDimSize(i + 2) - 1) * (*strides)[i] - (*pads)[i] -
+                      (*pads)[i + spatial] + (*kernel)[i];
+    if (extent < 0 || extent > kMaxElements)
+      return n.emitError() << "output extent along axis " << i + 2
+                           << " is out of range for these kernel_shape, strides and pads";
+    shape.push_back(static_cast<int64_t>(extent));
+  }
   if (hasNonEmptyInput(n, 2)) {
     auto outputShape = n.getConstantInts(2, "output_shape");
     if (!outputShape)

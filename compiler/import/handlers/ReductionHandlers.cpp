@@ -269,13 +269,19 @@ LogicalResult convertGroupNorm(NodeContext &n) {
   if (!n.hasAttr("num_groups"))
     return n.emitError() << "missing required attribute 'num_groups'";
   int64_t groups = n.getInt("num_groups", 1), channels = xt.getDimSize(1);
-  if (groups <= 0 || channels % groups != 0)
+  if (groups <= 0 || channels % groups != 0 || (channels == 0 && groups != 1))
     return n.emitError() << "num_groups " << groups << " does not divide " << channels
                          << " channels";
   Type stash = n.getOpset() >= 21 ? getStashType(n) : instanceStash(xt.getElementType());
   if (!stash)
     return failure();
   if (n.getOpset() < 21 && groups != channels) {
+    for (Value v : {scale, bias})
+      if (typeOf(v).getRank() != 1 || typeOf(v).getDimSize(0) != groups)
+        return n.emitError() << "scale and bias must have num_groups = " << groups
+                             << " elements before opset 21";
+    if (channels > kMaxGeneratedElements)
+      return n.emitError() << channels << " channels are too many to regroup scale and bias";
     SmallVector<int64_t> index;
     for (int64_t c = 0; c < channels; ++c)
       index.push_back(c / (channels / groups));
@@ -283,9 +289,6 @@ LogicalResult convertGroupNorm(NodeContext &n) {
     Value indices = n.create<ConstantOp>(
         {}, n.namedAttr("value", DenseElementsAttr::get(indexType, ArrayRef<int64_t>(index))));
     for (Value *v : {&scale, &bias}) {
-      if (typeOf(*v).getRank() != 1 || typeOf(*v).getDimSize(0) != groups)
-        return n.emitError() << "scale and bias must have num_groups = " << groups
-                             << " elements before opset 21";
       *v = n.create<GatherOp>({*v, indices}, n.i64Attr("axis", 0));
       if (!*v)
         return failure();

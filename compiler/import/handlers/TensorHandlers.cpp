@@ -123,10 +123,13 @@ LogicalResult convertSlice(NodeContext &n) {
       start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
     }
-    int64_t span = step > 0 ? end - start : start - end, s = step > 0 ? step : -step;
-    int64_t size = span <= 0 ? 0 : (span + s - 1) / s;
+    int64_t span = step > 0 ? end - start : start - end;
+    uint64_t s = step > 0 ? uint64_t(step) : uint64_t(0) - uint64_t(step); // |INT64_MIN| fits
+    int64_t size = span <= 0 ? 0 : int64_t(1 + uint64_t(span - 1) / s);
     outStarts[d] = size ? start : 0;
-    outSteps[d] = step;
+    // One element (or none) does not need the step; keeping a huge one would overflow
+    // start + step * index arithmetic later.
+    outSteps[d] = size > 1 ? step : 1;
     sizes[d] = size;
   }
   return bind(n, createSlice(n, x, outStarts, outSteps, sizes));
@@ -171,6 +174,8 @@ LogicalResult convertSplit(NodeContext &n) {
   for (int64_t s : sizes) {
     if (s < 0)
       return n.emitError() << "split size " << s << " is negative";
+    if (s > dim - total)
+      return n.emitError() << "split sizes add up to more than " << dim;
     total += s;
   }
   if (total != dim)
@@ -334,7 +339,8 @@ LogicalResult convertRange(NodeContext &n) {
     if (d == 0)
       return n.emitError() << "delta must not be zero";
     // In 128 bits: limit - start and the step's magnitude can exceed int64.
-    __int128 span = d > 0 ? __int128(l) - s : __int128(s) - l, step = d > 0 ? __int128(d) : -__int128(d);
+    __int128 span = d > 0 ? __int128(l) - s : __int128(s) - l,
+             step = d > 0 ? __int128(d) : -__int128(d);
     __int128 count128 = span <= 0 ? 0 : (span + step - 1) / step;
     if (count128 > kMaxGeneratedElements)
       return n.emitError() << "range of " << static_cast<double>(count128)
@@ -388,11 +394,16 @@ LogicalResult convertEyeLike(NodeContext &n) {
       return n.emitError() << "unsupported dtype " << dtype;
   }
   auto type = RankedTensorType::get(xt.getShape(), et);
+  if (!type.hasStaticShape() || type.getNumElements() > kMaxGeneratedElements)
+    return n.emitError() << "output " << type
+                         << " is too large to compute at compile time (at most "
+                         << kMaxGeneratedElements << " elements)";
   ConstantValue out = ConstantValue::zeros(type);
   int64_t k = n.getInt("k", 0), rows = xt.getDimSize(0), cols = xt.getDimSize(1);
-  for (int64_t i = 0; i < rows; ++i)
-    if (int64_t j = i + k; j >= 0 && j < cols)
-      out.setInt(i * cols + j, 1);
+  // Row i has its one at column i + k; rows outside [max(0, -k), cols - k) have none.
+  if (k < cols && k > -rows)
+    for (int64_t i = std::max<int64_t>(0, -k); i < rows && i + k < cols; ++i)
+      out.setInt(i * cols + i + k, 1);
   return bind(n, constantOf(n, out));
 }
 
@@ -441,9 +452,9 @@ template <bool ToSpace> LogicalResult convertBlockShuffle(NodeContext &n) {
     return failure();
   auto xt = typeOf(x);
   int64_t bs = n.getInt("blocksize", 0);
-  if (xt.getRank() != 4 || bs < 1)
-    return n.emitError() << "expects a 4-d input and a positive blocksize, got " << xt << " and "
-                         << bs;
+  if (xt.getRank() != 4 || bs < 1 || bs > (int64_t(1) << 20))
+    return n.emitError() << "expects a 4-d input and a blocksize in [1, 2^20], got " << xt
+                         << " and " << bs;
   bool crd = n.getString("mode", "DCR") == "CRD";
   if (!crd && n.getString("mode", "DCR") != "DCR")
     return n.emitError() << "unknown mode '" << n.getString("mode", "DCR") << "'";
@@ -620,7 +631,7 @@ LogicalResult convertTfIdfVectorizer(NodeContext &n) {
     return n.emitError() << "attribute 'ngram_indexes' must not be empty";
   int64_t outputSize = 0;
   for (int64_t idx : indexes) {
-    if (idx < 0 || idx >= (int64_t(1) << 30))
+    if (idx < 0 || idx >= (int64_t(1) << 24))
       return n.emitError() << "ngram_indexes value " << idx << " is out of range";
     outputSize = std::max(outputSize, idx + 1);
   }
@@ -658,7 +669,8 @@ LogicalResult convertTfIdfVectorizer(NodeContext &n) {
     if (llvm::none_of(table, [&](const Gram &t) { return t.tokens == grams[g].tokens; }))
       table.push_back(grams[g]);
   std::reverse(table.begin(), table.end());
-  int64_t width = 2 + maxN;
+  // No pool n-gram is longer than the number of ngram_counts entries.
+  int64_t width = 2 + std::min<int64_t>(maxN, counts.size());
   int64_t rows = std::max<int64_t>(table.size(), 1);
   SmallVector<int64_t> flat(rows * width, 0);
   for (auto [g, gram] : llvm::enumerate(table)) {
