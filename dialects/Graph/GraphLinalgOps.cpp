@@ -36,7 +36,7 @@ static FailureOr<HeadView> getHeadView(std::optional<Location> loc, Value v, int
   }
   if (t.getRank() != 3)
     return emitOptionalError(loc, what, " must be 3-d or 4-d, got ", t);
-  if (heads <= 0 || heads > (int64_t(1) << 20) || t.getDimSize(2) % heads != 0)
+  if (heads <= 0 || heads > kMaxAttrStep || t.getDimSize(2) % heads != 0)
     return emitOptionalError(loc, what, " hidden size ", t.getDimSize(2),
                              " is not a multiple of the head count ", heads);
   return HeadView{t.getDimSize(0), heads, t.getDimSize(1), t.getDimSize(2) / heads};
@@ -275,8 +275,7 @@ LogicalResult LinearAttentionOp::inferReturnTypes(MLIRContext *, std::optional<L
   int64_t hq = adaptor.getQNumHeads(), hkv = adaptor.getKvNumHeads();
   if (q.getRank() != 3 || k.getRank() != 3 || v.getRank() != 3)
     return emitOptionalError(loc, "linear attention expects 3-d query, key and value");
-  constexpr int64_t kMaxHeads = int64_t(1) << 20;
-  if (hq <= 0 || hkv <= 0 || hq > kMaxHeads || hq % hkv != 0 || q.getDimSize(2) % hq != 0 ||
+  if (hq <= 0 || hkv <= 0 || hq > kMaxAttrStep || hq % hkv != 0 || q.getDimSize(2) % hq != 0 ||
       k.getDimSize(2) % hkv != 0 || v.getDimSize(2) % hkv != 0)
     return emitOptionalError(loc, "linear attention head counts do not divide the hidden sizes");
   int64_t dk = q.getDimSize(2) / hq, dv = v.getDimSize(2) / hkv;

@@ -41,11 +41,11 @@ LogicalResult checkWindow(std::optional<Location> loc, int64_t spatial, ArrayRef
     return emitOptionalError(loc, "expected ", spatial,
                              " kernel extents, strides and dilations and ", 2 * spatial, " pads");
   for (int64_t k : kernel)
-    if (k <= 0 || k > (int64_t(1) << 40))
+    if (k <= 0 || k > kMaxAttrExtent)
       return emitOptionalError(loc, "kernel extents must be in [1, 2^40]");
   // Upper bounds keep the shape arithmetic (stride * extent + pads + (k - 1) * dilation) in
   // int64 for any extent up to 2^40; real models are far below them.
-  constexpr int64_t kMaxStep = int64_t(1) << 20, kMaxPad = int64_t(1) << 40;
+  constexpr int64_t kMaxStep = kMaxAttrStep, kMaxPad = kMaxAttrExtent;
   for (int64_t s : strides)
     if (s <= 0 || s > kMaxStep)
       return emitOptionalError(loc, "strides must be in [1, ", kMaxStep, "]");
@@ -97,7 +97,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Loc
   if (static_cast<int64_t>(adaptor.getOutputPadding().size()) != spatial)
     return emitOptionalError(loc, "expected ", spatial, " output_padding values");
   for (int64_t p : adaptor.getOutputPadding())
-    if (p < 0 || p > (int64_t(1) << 20))
+    if (p < 0 || p > kMaxAttrStep)
       return emitOptionalError(loc, "output_padding must be in [0, 2^20], got ", p);
   int64_t group = static_cast<int64_t>(adaptor.getGroup()), channels;
   if (group < 1 || __builtin_mul_overflow(w.getDimSize(1), group, &channels))
@@ -281,11 +281,11 @@ LogicalResult Col2ImOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                          adaptor.getDilations())))
     return failure();
   for (int64_t d : image)
-    if (d < 1 || d > (int64_t(1) << 40))
+    if (d < 1 || d > kMaxAttrExtent)
       return emitOptionalError(loc, "image_shape values must be in [1, 2^40], got ", d);
   int64_t blockSize = 1;
   for (int64_t b : block)
-    if (__builtin_mul_overflow(blockSize, b, &blockSize) || blockSize > (int64_t(1) << 40))
+    if (__builtin_mul_overflow(blockSize, b, &blockSize) || blockSize > kMaxAttrExtent)
       return emitOptionalError(loc, "block_shape has more than 2^40 elements");
   if (x.getDimSize(1) % blockSize != 0)
     return emitOptionalError(loc, "input dimension 1 (", x.getDimSize(1),
@@ -387,7 +387,7 @@ LogicalResult RoiAlignOp::verify() {
   if (idx.getRank() != 1 || idx.getDimSize(0) != getRanked(getRois()).getDimSize(0))
     return emitOpError("batch_indices must have one entry per roi");
   if (static_cast<int64_t>(getOutputHeight()) <= 0 || static_cast<int64_t>(getOutputWidth()) <= 0 ||
-      static_cast<int64_t>(getSamplingRatio()) < 0 || getSamplingRatio() > (1u << 20))
+      static_cast<int64_t>(getSamplingRatio()) < 0 || getSamplingRatio() > uint64_t(kMaxAttrStep))
     return emitOpError("output extents must be positive and sampling_ratio in [0, 2^20]");
   if (getRanked(getRois()).getElementType() != getRanked(getInput()).getElementType())
     return emitOpError("rois must have the input's element type");

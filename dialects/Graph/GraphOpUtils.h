@@ -23,6 +23,13 @@ namespace modelc::graph {
 /// constant-folding pass, which decides with a size budget.
 constexpr int64_t kMaxFoldElements = 1 << 16;
 
+/// Bounds on attribute values that enter shape arithmetic, so that products and sums with
+/// dimensions (at most 2^40 elements) stay within int64: counts and steps (strides,
+/// dilations, block sizes, head counts) up to kMaxAttrStep, extents and pads up to
+/// kMaxAttrExtent in magnitude.
+constexpr int64_t kMaxAttrStep = int64_t(1) << 20;
+constexpr int64_t kMaxAttrExtent = int64_t(1) << 40;
+
 inline mlir::RankedTensorType getRanked(mlir::Value v) {
   return mlir::cast<mlir::RankedTensorType>(v.getType());
 }

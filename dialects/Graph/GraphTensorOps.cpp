@@ -145,10 +145,10 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
     return emitOptionalError(loc, "pad expects ", 2 * rank, " pads for rank ", rank, ", got ",
                              pads.size());
-  constexpr int64_t kMaxPad = int64_t(1) << 40;
   for (int64_t p : pads)
-    if (p > kMaxPad || p < -kMaxPad)
-      return emitOptionalError(loc, "pads must be at most ", kMaxPad, " in magnitude, got ", p);
+    if (p > kMaxAttrExtent || p < -kMaxAttrExtent)
+      return emitOptionalError(loc, "pads must be at most ", kMaxAttrExtent, " in magnitude, got ",
+                               p);
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = in.getDimSize(d) + pads[d] + pads[d + rank];
