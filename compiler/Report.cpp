@@ -491,9 +491,10 @@ void modelc::printReportSummary(const json::Value &value, llvm::raw_ostream &os)
   const json::Object *totals = r->getObject("totals");
   os << "modelc: " << strOf(r, "model") << " -> " << strOf(r, "name") << " (" << strOf(r, "target")
      << ", -O" << intOf(options, "opt_level") << ")\n";
-  os << llvm::formatv("  {0} kernels from {1} graph ops, {2:f3} MFLOP, {3:f3} MB read+written "
+  os << llvm::formatv("  {0} kernel{1} from {2} graph ops, {3:f3} MFLOP, {4:f3} MB read+written "
                       "by kernels\n",
-                      intOf(totals, "kernels"), intOf(totals, "graph_ops"),
+                      intOf(totals, "kernels"), intOf(totals, "kernels") == 1 ? "" : "s",
+                      intOf(totals, "graph_ops"),
                       intOf(totals, "flops") / 1e6, intOf(totals, "bytes") / 1e6);
 
   const json::Array *kernels = r->getArray("kernels");

@@ -53,36 +53,59 @@ bool isModelOutput(func::FuncOp func, Value v) {
 
 /// Lets the kernel producing a model output write it into the caller's buffer: for
 /// `kernel.copy %buf, %out` with %out an output argument used by nothing else and %buf an
-/// arena buffer (no views of it) of the same type written by one kernel before the copy, %buf
-/// becomes %out and the copy goes. Graph outputs thus cost no final copy and no arena space
-/// (the caller's output buffers must not overlap its inputs or each other, see the header).
+/// arena buffer of the same type written (directly or through views) by one kernel before the
+/// copy, %buf becomes %out and the copy goes. When the copy reads a view of %buf that nothing else uses
+/// (a reshaped result, as a conv GEMM's 1x1xCxHW for an NxCxHxW output), %buf becomes the
+/// reverse view of %out. Graph outputs thus cost no final copy and no arena space (the
+/// caller's output buffers must not overlap its inputs or each other, see the header).
 void forwardOutputCopies(func::FuncOp func) {
   SmallVector<kernel::CopyOp> copies;
   func.walk([&](kernel::CopyOp c) { copies.push_back(c); });
   for (kernel::CopyOp copy : copies) {
     Value src = copy.getOperand(0), out = copy.getOperand(1);
+    auto view = src.getDefiningOp<kernel::ViewOp>();
+    if (view) {
+      if (!src.hasOneUse())
+        continue;
+      src = view.getSource();
+    }
     auto alloc = src.getDefiningOp<kernel::AllocOp>();
-    if (!alloc || !isModelOutput(func, out) || !out.hasOneUse() || src.getType() != out.getType() ||
-        alloc->getBlock() != copy->getBlock())
+    if (!alloc || !isModelOutput(func, out) || !out.hasOneUse() ||
+        (!view && src.getType() != out.getType()) || alloc->getBlock() != copy->getBlock())
       continue;
+    // The buffer and its other views (a GEMM writes its NxCxHxW result through a 1x1xCxHW
+    // view): one kernel before the copy writes them, all in the copy's block.
+    SmallVector<Value> aliases = {src};
     int writers = 0;
     bool ok = true;
-    for (Operation *user : src.getUsers()) {
-      if (user == copy)
-        continue;
-      if (isa<kernel::ViewOp>(user) || user->getBlock() != copy->getBlock()) {
-        ok = false;
-        break;
-      }
-      if (llvm::is_contained(getWrittenBuffers(user), src)) {
-        ++writers;
-        ok &= user->isBeforeInBlock(copy);
+    for (size_t a = 0; a < aliases.size() && ok; ++a) {
+      for (Operation *user : aliases[a].getUsers()) {
+        if (user == copy || user == view)
+          continue;
+        if (user->getBlock() != copy->getBlock()) {
+          ok = false;
+          break;
+        }
+        if (auto other = dyn_cast<kernel::ViewOp>(user)) {
+          aliases.push_back(other.getResult());
+          continue;
+        }
+        if (llvm::is_contained(getWrittenBuffers(user), aliases[a])) {
+          ++writers;
+          ok &= user->isBeforeInBlock(copy);
+        }
       }
     }
     if (!ok || writers != 1)
       continue;
     copy.erase();
-    alloc.getResult().replaceAllUsesWith(out);
+    Value replacement = out;
+    if (view) {
+      view.erase();
+      OpBuilder b(alloc);
+      replacement = b.create<kernel::ViewOp>(alloc.getLoc(), alloc.getType(), out);
+    }
+    alloc.getResult().replaceAllUsesWith(replacement);
     alloc.erase();
   }
 }

@@ -70,6 +70,25 @@ struct Vec {
   static MC_GEMM_INLINE T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
   static MC_GEMM_INLINE T add(T a, T b) { return _mm512_add_ps(a, b); }
   static MC_GEMM_INLINE T mul(T a, T b) { return _mm512_mul_ps(a, b); }
+  // The first n lanes (0 <= n <= kLanes) of p, zeros in the others; masked-off lanes are not
+  // read. storeN writes only the first n lanes.
+  static MC_GEMM_INLINE __mmask16 firstN(int64_t n) { return __mmask16((1u << n) - 1u); }
+  static MC_GEMM_INLINE T loadN(const float *p, int64_t n) {
+    return _mm512_maskz_loadu_ps(firstN(n), p);
+  }
+  static MC_GEMM_INLINE void storeN(float *p, T v, int64_t n) {
+    _mm512_mask_storeu_ps(p, firstN(n), v);
+  }
+  // p[0], p[2], ..., p[2 * (n - 1)] in the first n lanes; reads p[0 .. 2n - 2] only.
+  static constexpr bool kHasLoadStride2 = true;
+  static MC_GEMM_INLINE T loadStride2N(const float *p, int64_t n) {
+    const int64_t m = 2 * n - 1;
+    const T lo = _mm512_maskz_loadu_ps(firstN(m < 16 ? m : 16), p);
+    const T hi = m > 16 ? _mm512_maskz_loadu_ps(firstN(m - 16), p + 16) : zero();
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                           28, 30);
+    return _mm512_permutex2var_ps(lo, even, hi);
+  }
 };
 inline constexpr const char *kIsa = "avx512f";
 #elif defined(__AVX2__) && defined(__FMA__)
@@ -84,6 +103,16 @@ struct Vec {
   static MC_GEMM_INLINE T fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
   static MC_GEMM_INLINE T add(T a, T b) { return _mm256_add_ps(a, b); }
   static MC_GEMM_INLINE T mul(T a, T b) { return _mm256_mul_ps(a, b); }
+  static MC_GEMM_INLINE __m256i firstN(int64_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  static MC_GEMM_INLINE T loadN(const float *p, int64_t n) {
+    return _mm256_maskload_ps(p, firstN(n));
+  }
+  static MC_GEMM_INLINE void storeN(float *p, T v, int64_t n) {
+    _mm256_maskstore_ps(p, firstN(n), v);
+  }
+  static constexpr bool kHasLoadStride2 = false;
 };
 inline constexpr const char *kIsa = "avx2+fma";
 #elif defined(__GNUC__)
@@ -102,6 +131,15 @@ struct Vec {
   static MC_GEMM_INLINE T fma(T a, T b, T c) { return a * b + c; }
   static MC_GEMM_INLINE T add(T a, T b) { return a + b; }
   static MC_GEMM_INLINE T mul(T a, T b) { return a * b; }
+  static MC_GEMM_INLINE T loadN(const float *p, int64_t n) {
+    T v = zero();
+    memcpy(&v, p, size_t(n) * sizeof(float));
+    return v;
+  }
+  static MC_GEMM_INLINE void storeN(float *p, T v, int64_t n) {
+    memcpy(p, &v, size_t(n) * sizeof(float));
+  }
+  static constexpr bool kHasLoadStride2 = false;
 };
 inline constexpr const char *kIsa = "generic";
 #else
@@ -116,6 +154,12 @@ struct Vec {
   static MC_GEMM_INLINE T fma(T a, T b, T c) { return a * b + c; }
   static MC_GEMM_INLINE T add(T a, T b) { return a + b; }
   static MC_GEMM_INLINE T mul(T a, T b) { return a * b; }
+  static MC_GEMM_INLINE T loadN(const float *p, int64_t n) { return n > 0 ? *p : 0.0f; }
+  static MC_GEMM_INLINE void storeN(float *p, T v, int64_t n) {
+    if (n > 0)
+      *p = v;
+  }
+  static constexpr bool kHasLoadStride2 = false;
 };
 inline constexpr const char *kIsa = "generic";
 #endif
@@ -398,57 +442,105 @@ template <class Cfg, class = void> struct BIsIm2col : std::false_type {};
 template <class Cfg>
 struct BIsIm2col<Cfg, decltype(void(Cfg::kIm2col))> : std::integral_constant<bool, Cfg::kIm2col> {};
 
+/// One run of an im2col row: out[t] = row[x0 + t * S] for t in [a, b), 0 for the other t in
+/// [0, run) (the padding). Only row[x0 + a * S .. x0 + (b - 1) * S] is read; row may be null
+/// when a == b. Vector types with masked loads and stores copy whole vectors (S = 1, or S = 2
+/// where V can de-interleave), others go element by element.
+template <class V, int64_t S>
+MC_GEMM_INLINE void gatherRun(float *MC_GEMM_RESTRICT out, const float *MC_GEMM_RESTRICT row,
+                              int64_t x0, int64_t a, int64_t b, int64_t run) {
+  constexpr int64_t L = V::kLanes;
+  if constexpr (L > 1 && (S == 1 || (S == 2 && V::kHasLoadStride2))) {
+    for (int64_t t = 0; t < a; t += L)
+      V::storeN(out + t, V::zero(), a - t < L ? a - t : L);
+    for (int64_t t = a; t < b; t += L) {
+      const int64_t n = b - t < L ? b - t : L;
+      const float *p = row + (x0 + t * S);
+      if constexpr (S == 1) {
+        if (n == L)
+          V::store(out + t, V::load(p));
+        else
+          V::storeN(out + t, V::loadN(p, n), n);
+      }
+      else
+        V::storeN(out + t, V::loadStride2N(p, n), n);
+    }
+    for (int64_t t = b; t < run; t += L)
+      V::storeN(out + t, V::zero(), run - t < L ? run - t : L);
+  } else {
+    for (int64_t t = 0; t < a; ++t)
+      out[t] = 0.0f;
+    for (int64_t t = a; t < b; ++t)
+      out[t] = row[x0 + t * S];
+    for (int64_t t = b; t < run; ++t)
+      out[t] = 0.0f;
+  }
+}
+
 /// Packs like packB, but B is the im2col unfolding of one image group (C x H x W with
 /// C = K / (KH * KW) channels): B[k][p] with k = (c * KH + i) * KW + j and output pixel
 /// p = oy * OW + ox holds the input at (oy * SH - PT + i * DH, ox * SW - PL + j * DW) of channel
-/// c, 0 in the padding. The columns are never materialized: each depth row is read from the
-/// image as runs of one output row, split at panel boundaries.
+/// c, 0 in the padding. The columns are never materialized: each depth row of a panel is read
+/// from the image as runs of one output row. Panels are filled one after the other, so the
+/// stores stream through one kc x NR panel (filling all panels of the block row by row put every
+/// store of a depth row kc * NR floats apart: the same L1 sets, and measured slower).
 template <class Cfg, int NR>
 MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, int64_t cols,
                                 int64_t p0, int64_t kc, float *MC_GEMM_RESTRICT dst) {
   constexpr int64_t H = Cfg::kH, W = Cfg::kW, OW = Cfg::kOW, KH = Cfg::kKH, KW = Cfg::kKW;
   constexpr int64_t SH = Cfg::kSH, SW = Cfg::kSW, DH = Cfg::kDH, DW = Cfg::kDW;
   constexpr int64_t PT = Cfg::kPT, PL = Cfg::kPL;
-  const int64_t padded = (cols + NR - 1) / NR * NR;
-  for (int64_t k = 0; k < kc; ++k) {
-    const int64_t r = p0 + k, j = r % KW, i = r / KW % KH, c = r / (KW * KH);
-    const float *src = img + c * H * W;
-    // Output columns [lo, hi) of a row read inside the image row: 0 <= ox * SW + off < W.
-    const int64_t off = j * DW - PL;
-    int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-    int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
-    lo = lo < OW ? lo : OW;
-    hi = hi < OW ? hi : OW;
-    hi = hi > lo ? hi : lo;
-    float *d = dst + k * NR;
-    int64_t jj = 0; // column within the block
-    while (jj < cols) {
-      const int64_t p = j0 + jj, oy = p / OW, ox0 = p % OW;
-      // A run: this output row, up to the end of the block or of the current panel.
-      int64_t run = OW - ox0;
-      run = run < cols - jj ? run : cols - jj;
-      run = run < NR - jj % NR ? run : NR - jj % NR;
-      float *out = d + jj / NR * (kc * NR) + jj % NR;
-      const int64_t y = oy * SH - PT + i * DH;
-      if (y < 0 || y >= H) {
-        for (int64_t t = 0; t < run; ++t)
-          out[t] = 0.0f;
-      } else {
-        const float *row = src + y * W;
-        int64_t a = lo - ox0, b = hi - ox0;
-        a = a < 0 ? 0 : (a > run ? run : a);
-        b = b < a ? a : (b > run ? run : b);
-        for (int64_t t = 0; t < a; ++t)
-          out[t] = 0.0f;
-        for (int64_t t = a; t < b; ++t)
-          out[t] = row[(ox0 + t) * SW + off];
-        for (int64_t t = b; t < run; ++t)
-          out[t] = 0.0f;
+  for (int64_t q = 0; q < cols; q += NR) {
+    const int64_t width = cols - q < NR ? cols - q : NR; // columns of this panel
+    float *panel = dst + q / NR * (kc * NR);
+    const int64_t oyFirst = (j0 + q) / OW, oxFirst = (j0 + q) % OW;
+    for (int64_t k = 0; k < kc; ++k) {
+      const int64_t r = p0 + k, j = r % KW, i = r / KW % KH, c = r / (KW * KH);
+      const float *src = img + c * H * W;
+      // Output columns [lo, hi) of a row read inside the image row: 0 <= ox * SW + off < W.
+      const int64_t off = j * DW - PL;
+      int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+      int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
+      lo = lo < OW ? lo : OW;
+      hi = hi < OW ? hi : OW;
+      hi = hi > lo ? hi : lo;
+      float *d = panel + k * NR;
+#if defined(__GNUC__)
+      // The image rows the next panel reads, into L2: each depth row reads from another
+      // channel, more streams than the hardware prefetcher follows. Once per (c, i), as the
+      // rows of the KW taps share their cache lines.
+      if (j == 0 && q + NR < cols) {
+        const int64_t pn = j0 + q + NR, yn = pn / OW * SH - PT + i * DH;
+        const int64_t xn = pn % OW * SW + off;
+        if (yn >= 0 && yn < H) {
+          const char *line = reinterpret_cast<const char *>(src + yn * W + (xn > 0 ? xn : 0));
+          for (int64_t byte = 0; byte < NR * SW * 4; byte += 64)
+            __builtin_prefetch(line + byte, 0, 2);
+        }
       }
-      jj += run;
+#endif
+      int64_t jj = 0, oy = oyFirst, ox0 = oxFirst;
+      while (jj < width) { // a run: the rest of output row oy, up to the end of the panel
+        int64_t run = OW - ox0;
+        run = run < width - jj ? run : width - jj;
+        const int64_t y = oy * SH - PT + i * DH;
+        const float *row = nullptr;
+        int64_t a = 0, b = 0; // the run's columns [a, b) read inside the image
+        if (y >= 0 && y < H) {
+          row = src + y * W;
+          a = lo - ox0;
+          b = hi - ox0;
+          a = a < 0 ? 0 : (a > run ? run : a);
+          b = b < a ? a : (b > run ? run : b);
+        }
+        gatherRun<Vec, SW>(d + jj, row, ox0 * SW + off, a, b, run);
+        jj += run;
+        ox0 = 0;
+        ++oy;
+      }
+      for (; jj < NR; ++jj) // zero columns past the end of the last panel
+        d[jj] = 0.0f;
     }
-    for (; jj < padded; ++jj) // zero columns past the end of the last panel
-      d[jj / NR * (kc * NR) + jj % NR] = 0.0f;
   }
 }
 

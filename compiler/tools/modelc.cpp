@@ -387,8 +387,9 @@ int modelc::driver::compileModel(const CompileFlags &flags, const CompileOutputs
     return 1;
   info.emitSeconds = seconds(start);
   if (progress)
-    llvm::errs() << llvm::formatv("modelc: wrote {0} ({1} kernels) in {2:f3} s\n", out.outDir,
-                                  summary.kernels.size(), info.emitSeconds);
+    llvm::errs() << llvm::formatv("modelc: wrote {0} ({1} kernel{2}) in {3:f3} s\n", out.outDir,
+                                  summary.kernels.size(), summary.kernels.size() == 1 ? "" : "s",
+                                  info.emitSeconds);
   if (out.reportPath.empty() && !out.verbose)
     return 0;
 

@@ -26,7 +26,7 @@
 // CHECK: mc_gemm::gemm<k0_conv1_relu1_cfg>(p0, p1, p2, part, args->parts, Epilogue{p3});
 // CHECK: constexpr int64_t kScratchFloats = (mc_gemm::maxOf(mc_gemm::gemmScratchFloats<k0_conv1_relu1_cfg>())
 // CHECK: mc_status Model::run(const void *const *inputs, void *const *outputs) {
-// CHECK: k0_conv1_relu1_args a{reinterpret_cast<const float *>(weights_ + 0), static_cast<const float *>(inputs[0]), reinterpret_cast<float *>(arena_ +
+// CHECK: k0_conv1_relu1_args a{reinterpret_cast<const float *>(weights_ + 0), static_cast<const float *>(inputs[0]), static_cast<float *>(outputs[0]),
 // CHECK-SAME: mc_gemm::Parts{parts, scratch_, kScratchFloats}
 // CHECK: mc_parallel_for(
 // HDR: inline constexpr uint64_t kArenaBytes =

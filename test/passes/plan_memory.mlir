@@ -77,3 +77,61 @@ func.func @output_in_place(%x: memref<16xf32> {kernel.io = "input"}, %y: memref<
   kernel.copy %c, %w : memref<16xf32>, memref<16xf32>
   return
 }
+
+// A model output copied from a view of the producer's buffer (a reshaped result): the
+// producer writes the output argument through the reverse view; no copy, no arena bytes.
+// CHECK-LABEL: func.func @output_through_view
+// CHECK-SAME: kernel.arena_bytes = 0
+// CHECK: %[[V:.*]] = kernel.view %arg1 : memref<2x8xf32> to memref<16xf32>
+// CHECK-NEXT: kernel.elementwise ins(%arg0 : memref<16xf32>) outs(%[[V]] : memref<16xf32>)
+// CHECK-NOT: kernel.copy
+// CHECK: return
+func.func @output_through_view(%x: memref<16xf32> {kernel.io = "input"}, %y: memref<2x8xf32> {kernel.io = "output"}) {
+  %a = kernel.alloc : memref<16xf32>
+  kernel.elementwise ins(%x : memref<16xf32>) outs(%a : memref<16xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  %v = kernel.view %a : memref<16xf32> to memref<2x8xf32>
+  kernel.copy %v, %y : memref<2x8xf32>, memref<2x8xf32>
+  return
+}
+
+// A view with another reader keeps its buffer and the copy.
+// CHECK-LABEL: func.func @output_view_shared
+// CHECK: kernel.alloc
+// CHECK: kernel.copy
+func.func @output_view_shared(%x: memref<16xf32> {kernel.io = "input"}, %y: memref<2x8xf32> {kernel.io = "output"},
+                              %z: memref<2x8xf32> {kernel.io = "output"}) {
+  %a = kernel.alloc : memref<16xf32>
+  kernel.elementwise ins(%x : memref<16xf32>) outs(%a : memref<16xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  %v = kernel.view %a : memref<16xf32> to memref<2x8xf32>
+  kernel.copy %v, %y : memref<2x8xf32>, memref<2x8xf32>
+  kernel.copy %v, %z : memref<2x8xf32>, memref<2x8xf32>
+  return
+}
+
+// The producer writes a view of the copied buffer (a conv GEMM's 1x1xCxHW result of an
+// NxCxHxW output): the view now views the output argument.
+// CHECK-LABEL: func.func @output_written_through_view
+// CHECK-SAME: kernel.arena_bytes = 0
+// CHECK: %[[V:.*]] = kernel.view %arg1 : memref<2x8xf32> to memref<16xf32>
+// CHECK-NEXT: kernel.elementwise ins(%arg0 : memref<16xf32>) outs(%[[V]] : memref<16xf32>)
+// CHECK-NOT: kernel.copy
+// CHECK: return
+func.func @output_written_through_view(%x: memref<16xf32> {kernel.io = "input"}, %y: memref<2x8xf32> {kernel.io = "output"}) {
+  %a = kernel.alloc : memref<2x8xf32>
+  %v = kernel.view %a : memref<2x8xf32> to memref<16xf32>
+  kernel.elementwise ins(%x : memref<16xf32>) outs(%v : memref<16xf32>) {
+  ^bb0(%e: f32):
+    %r = math.exp %e : f32
+    kernel.yield %r : f32
+  }
+  kernel.copy %a, %y : memref<2x8xf32>, memref<2x8xf32>
+  return
+}

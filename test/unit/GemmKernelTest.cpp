@@ -386,6 +386,15 @@ struct ConvGemmCfg {
   static int64_t bOffset(int64_t bi) { return bi * IC * H * W; }
 };
 
+/// The same with the AVX-512 register tile (8 x 48) and blocks holding two panels: runs of
+/// up to 48 columns, gathered as several vectors (and de-interleaved at stride 2).
+template <class Base> struct WideTileCfg : Base {
+  static constexpr int64_t kMR = 8, kNR = 48, kMC = 16, kNC = 96;
+  static constexpr int64_t kASize = Base::kPackedA ? (Base::kM + 7) / 8 * 8 * Base::kK
+                                                   : Base::kM * Base::kK;
+  static int64_t aOffset(int64_t bi) { return bi % Base::kGroups * kASize; }
+};
+
 template <class C> void checkConvGemm(int64_t parts, unsigned seed) {
   constexpr int64_t M = C::kM, K = C::kK, P = C::kN, groups = C::kGroups;
   std::vector<float> img = randomVector(C::kBatch * C::kIC * C::kH * C::kW, seed);
@@ -433,6 +442,10 @@ TEST(GemmKernel, ImplicitIm2col) {
   checkConvGemm<ConvGemmCfg<1, 1, 6, 2, 10, 10, 3, 3, 2, 2, 2, true, 8>>(1, 63);
   checkConvGemm<ConvGemmCfg<1, 1, 4, 4, 5, 5, 1, 1, 2, 0, 1, true, 8>>(2, 64); // 1x1 stride 2
   checkConvGemm<ConvGemmCfg<2, 3, 5, 2, 8, 9, 3, 3, 1, 1, 1, true, 8>>(2, 65); // 3 groups
+  // 48-wide panels: rows of 50 and 27 output columns, stride 1 and 2, panels cut mid-row.
+  checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 9, 2, 6, 50, 3, 3, 1, 1, 1, true, 16>>>(1, 66);
+  checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 8, 3, 9, 54, 7, 7, 2, 3, 1, true, 64>>>(2, 67);
+  checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 8, 2, 7, 70, 1, 1, 2, 0, 1, false, 8>>>(1, 68);
 }
 
 } // namespace
