@@ -159,6 +159,17 @@ TEST(GemmKernel, PrePacked) {
   checkGemm<Cfg<1, 45, 70, 33, false, false, true, false, 28, 16, 64, 14, 32>>(2, 16);
 }
 
+TEST(GemmKernel, NarrowEdgeTiles) {
+  SKIP_WITHOUT_ISA();
+  // N just above a multiple of the 48-wide tile (a 7x7 map: 49; 98 = 96 + 2; 52 = 48 + 4):
+  // the last 1-4 columns take the narrow kernel (8-row tiles, 8+ lanes), partial row tiles
+  // and K split into blocks (accumulating) included, with and without pre-packing.
+  checkGemm<Cfg<1, 21, 49, 37, false, false, false, false, 16, 16, 96, 8, 48>>(1, 23);
+  checkGemm<Cfg<1, 21, 98, 37, false, false, true, true, 16, 8, 96, 8, 48>>(2, 24);
+  checkGemm<Cfg<1, 8, 51, 5, false, true, true, false, 8, 8, 48, 8, 48>, true>(1, 25);
+  checkGemm<Cfg<1, 13, 52, 19, true, false, false, true, 16, 32, 48, 8, 48>, true>(3, 26);
+}
+
 TEST(GemmKernel, EpilogueOncePerElement) {
   SKIP_WITHOUT_ISA();
   // K = 41 with kc = 8: six K blocks, the epilogue only after the last.
