@@ -378,6 +378,34 @@ TEST(PoolKernel, MaxAverageGlobal) {
   checkPool<PoolCfg<false, false, 1, 4, 6, 6, 6, 1, 0, 0, 1>>(1, 57); // global, one vector
 }
 
+/// Max pooling with a NaN in the plane: exactly the outputs whose window holds it are NaN.
+template <class C> void checkPoolNaN(int64_t y0, int64_t x0) {
+  std::vector<float> x = randomVector(C::kN * C::kC * C::kH * C::kW, 70);
+  x[y0 * C::kW + x0] = NAN;
+  std::vector<float> out(C::kN * C::kC * C::kOH * C::kOW, 0.0f);
+  mc_gemm::pool2d<C>(x.data(), out.data(), 0, mc_gemm::Parts{1, nullptr, 0});
+  for (int64_t oy = 0; oy < C::kOH; ++oy)
+    for (int64_t ox = 0; ox < C::kOW; ++ox) {
+      bool holds = false;
+      for (int64_t i = 0; i < C::kKH; ++i)
+        for (int64_t j = 0; j < C::kKW; ++j)
+          holds |= oy * C::kSH - C::kPT + i * C::kDH == y0 && ox * C::kSW - C::kPL + j * C::kDW == x0;
+      EXPECT_EQ(std::isnan(out[oy * C::kOW + ox]), holds) << "y " << oy << " x " << ox;
+    }
+}
+
+TEST(PoolKernel, MaxWideRowsAndNaN) {
+  SKIP_WITHOUT_ISA();
+  // Rows of more than one vector of outputs: SqueezeNet's 3x3 stride-2 ceil_mode pool (end
+  // pad 1), stride 1 with pads, and stride 2 with dilation.
+  checkPool<PoolCfg<true, false, 1, 2, 37, 37, 3, 2, 0, 1, 1>>(2, 58);
+  checkPool<PoolCfg<true, false, 1, 2, 9, 41, 3, 1, 1, 1, 1>>(1, 59);
+  checkPool<PoolCfg<true, false, 1, 2, 11, 45, 3, 2, 2, 2, 2>>(1, 60);
+  checkPoolNaN<PoolCfg<true, false, 1, 1, 9, 37, 3, 2, 0, 1, 1>>(4, 36);
+  checkPoolNaN<PoolCfg<true, false, 1, 1, 9, 37, 3, 2, 0, 1, 1>>(0, 17);
+  checkPoolNaN<PoolCfg<true, false, 1, 1, 6, 40, 3, 1, 1, 1, 1>>(5, 0);
+}
+
 /// A convolution as GEMM with B the implicit im2col of the image (mc_gemm::packBIm2col):
 /// groups G, M output channels per group, image N x (G * IC) x H x W.
 template <int64_t N, int64_t G, int64_t M, int64_t IC, int64_t H, int64_t W, int64_t KH, int64_t KW,
