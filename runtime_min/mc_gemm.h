@@ -788,23 +788,40 @@ void gemmRect(const float *a, const float *b, float *c, int64_t bi, int64_t ti0,
 }
 
 /// Picks how `parts` parts share an mt x nt grid of register tiles: pm row groups times pn
-/// column groups (pm * pn <= parts), minimizing the largest part's compute plus its packing.
+/// column groups (pm * pn <= parts), minimizing the largest part's compute plus its packing,
+/// counted over the rows and columns each part really has (a last tile narrower than MR x NR
+/// counts for its width: with N = 49 = 48 + 1, two column groups would leave one part all
+/// the work).
 template <class Cfg> void splitGrid(int64_t parts, int64_t &pm, int64_t &pn) {
   constexpr int64_t mt = (Cfg::kM + Cfg::kMR - 1) / Cfg::kMR;
   constexpr int64_t nt = (Cfg::kN + Cfg::kNR - 1) / Cfg::kNR;
+  // Elements of group g of `groups` over `tiles` tiles of `tile` elements, `total` in all.
+  auto extent = [](int64_t tiles, int64_t groups, int64_t g, int64_t tile, int64_t total) {
+    int64_t t0, t1;
+    splitRange(tiles, groups, g, t0, t1);
+    const int64_t e0 = t0 * tile, e1 = t1 * tile < total ? t1 * tile : total;
+    return e1 > e0 ? double(e1 - e0) : 0.0;
+  };
   double best = -1.0;
   pm = pn = 1;
   for (int64_t m = 1; m <= parts && m <= mt; ++m) {
-    int64_t n = parts / m < nt ? parts / m : nt;
-    const double rowTiles = double((mt + m - 1) / m), colTiles = double((nt + n - 1) / n);
+    const int64_t n = parts / m < nt ? parts / m : nt;
     // Compute in units of FMA lane-ops / 16 (about one cycle), packing one cycle per float.
-    double cost = rowTiles * colTiles * double(Cfg::kMR * Cfg::kNR * Cfg::kK) / 16.0;
-    if (!Cfg::kPackedA)
-      cost += rowTiles * double(Cfg::kMR * Cfg::kK);
-    if (!Cfg::kPackedB)
-      cost += colTiles * double(Cfg::kNR * Cfg::kK);
-    if (best < 0.0 || cost < best) {
-      best = cost;
+    double worst = 0.0;
+    for (int64_t gi = 0; gi < m; ++gi) {
+      const double rows = extent(mt, m, gi, Cfg::kMR, Cfg::kM);
+      for (int64_t gj = 0; gj < n; ++gj) {
+        const double cols = extent(nt, n, gj, Cfg::kNR, Cfg::kN);
+        double cost = rows * cols * double(Cfg::kK) / 16.0;
+        if (!Cfg::kPackedA)
+          cost += rows * double(Cfg::kK);
+        if (!Cfg::kPackedB)
+          cost += cols * double(Cfg::kK);
+        worst = cost > worst ? cost : worst;
+      }
+    }
+    if (best < 0.0 || worst < best) {
+      best = worst;
       pm = m;
       pn = n;
     }

@@ -170,6 +170,21 @@ TEST(GemmKernel, NarrowEdgeTiles) {
   checkGemm<Cfg<1, 13, 52, 19, true, false, false, true, 16, 32, 48, 8, 48>, true>(3, 26);
 }
 
+TEST(GemmKernel, SplitWeighsNarrowEdgeTiles) {
+  SKIP_WITHOUT_ISA();
+  // 512 x 49 (a 7x7 map, B pre-packed): two column groups would be the 48-wide tile and the
+  // 1-wide one, so two parts split the rows.
+  int64_t pm = 0, pn = 0;
+  mc_gemm::splitGrid<Cfg<1, 512, 49, 64, false, false, true, true, 64, 64, 96, 8, 48>>(2, pm, pn);
+  EXPECT_EQ(pm, 2);
+  EXPECT_EQ(pn, 1);
+  // 64 x 3136 with B packed at run time: the columns split (rows would pack B twice).
+  mc_gemm::splitGrid<Cfg<1, 64, 3136, 64, false, false, true, false, 64, 64, 480, 8, 48>>(2, pm,
+                                                                                        pn);
+  EXPECT_EQ(pm, 1);
+  EXPECT_EQ(pn, 2);
+}
+
 TEST(GemmKernel, EpilogueOncePerElement) {
   SKIP_WITHOUT_ISA();
   // K = 41 with kc = 8: six K blocks, the epilogue only after the last.
