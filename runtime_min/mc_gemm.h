@@ -971,15 +971,7 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
           lo = lo < PH ? lo : PH;
           hi = hi < PH ? hi : PH;
           hi = hi > lo ? hi : lo;
-          for (int64_t i = 0; i < lo; ++i)
-            dp[i] = 0.0f;
-          if (SW == 1)
-            memcpy(dp + lo, s + lo + off, size_t(hi - lo) * sizeof(float));
-          else
-            for (int64_t i = lo; i < hi; ++i)
-              dp[i] = s[i * SW + off];
-          for (int64_t i = hi; i < PH; ++i)
-            dp[i] = 0.0f;
+          gatherRun<V, SW>(dp, s, off, lo, hi, PH);
         }
       }
       padded = inPlane;
