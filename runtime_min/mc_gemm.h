@@ -555,7 +555,7 @@ MC_GEMM_INLINE void gatherRun(float *MC_GEMM_RESTRICT out, const float *MC_GEMM_
   }
 }
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && defined(__GNUC__)
 /// One depth row of an im2col panel in registers (NR / 16 of them).
 template <int NV> struct MergedRow {
   __m512 v[NV];
@@ -582,11 +582,19 @@ MC_GEMM_INLINE void mergeRun(MergedRow<NV> &r, const float *row, int64_t x0, int
     }
   }
 }
+
+/// Stores a merged row's NV vectors at d.
+template <int NV> MC_GEMM_INLINE void storeMergedRow(float *d, MergedRow<NV> &r) {
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v)
+    _mm512_storeu_ps(d + 16 * v, r[v]);
+}
 #else
 template <int NV> struct MergedRow {};
 template <int NV>
 MC_GEMM_INLINE void mergeRun(MergedRow<NV> &, const float *, int64_t, int64_t, int64_t,
                              int64_t) {}
+template <int NV> MC_GEMM_INLINE void storeMergedRow(float *, MergedRow<NV> &) {}
 #endif
 
 /// Packs like packB, but B is the im2col unfolding of one image group (C x H x W with
@@ -603,9 +611,10 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
   constexpr int64_t SH = Cfg::kSH, SW = Cfg::kSW, DH = Cfg::kDH, DW = Cfg::kDW;
   constexpr int64_t PT = Cfg::kPT, PL = Cfg::kPL;
   // Stride 1 with AVX-512: each depth row of a panel is assembled in NR / 16 registers by
-  // masked loads that put every run at its columns, then stored as whole vectors (cache lines when the scratch is 64-byte aligned)
-  // (instead of partial masked stores per run: a 64-channel 56x56 3x3 conv 1.73 -> 1.68 ms).
-#if defined(__AVX512F__)
+  // masked loads that put every run at its columns, then stored as whole vectors (cache
+  // lines when the scratch is 64-byte aligned), instead of partial masked stores per run:
+  // a 64-channel 56x56 3x3 conv 1.73 -> 1.68 ms.
+#if defined(__AVX512F__) && defined(__GNUC__)
   constexpr bool kMergeRows = SW == 1 && NR % 16 == 0;
 #else
   constexpr bool kMergeRows = false;
@@ -664,9 +673,7 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
         ++oy;
       }
       if constexpr (kMergeRows) {
-#pragma GCC unroll 4
-        for (int v = 0; v < NR / 16; ++v)
-          _mm512_storeu_ps(d + 16 * v, rowv[v]);
+        storeMergedRow(d, rowv);
       } else {
         for (; jj < NR; ++jj) // zero columns past the end of the last panel
           d[jj] = 0.0f;
