@@ -54,9 +54,9 @@ bool isModelOutput(func::FuncOp func, Value v) {
 /// Lets the kernel producing a model output write it into the caller's buffer: for
 /// `kernel.copy %buf, %out` with %out an output argument used by nothing else and %buf an
 /// arena buffer of the same type written (directly or through views) by one kernel before the
-/// copy, %buf becomes %out and the copy goes. When the copy reads a view of %buf that nothing else uses
-/// (a reshaped result, as a conv GEMM's 1x1xCxHW for an NxCxHxW output), %buf becomes the
-/// reverse view of %out. Graph outputs thus cost no final copy and no arena space (the
+/// copy, %buf becomes %out and the copy goes. When the copy reads a view of %buf that nothing
+/// else uses (a reshaped result, as a conv GEMM's 1x1xCxHW for an NxCxHxW output), %buf
+/// becomes the reverse view of %out. Graph outputs thus cost no final copy and no arena space (the
 /// caller's output buffers must not overlap its inputs or each other, see the header).
 void forwardOutputCopies(func::FuncOp func) {
   SmallVector<kernel::CopyOp> copies;

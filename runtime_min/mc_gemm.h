@@ -70,24 +70,37 @@ struct Vec {
   static MC_GEMM_INLINE T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
   static MC_GEMM_INLINE T add(T a, T b) { return _mm512_add_ps(a, b); }
   static MC_GEMM_INLINE T mul(T a, T b) { return _mm512_mul_ps(a, b); }
+  // Lanes [lo, hi) as a mask, both clamped to [0, 16] (empty when hi <= lo).
+  static MC_GEMM_INLINE __mmask16 lanes(int64_t lo, int64_t hi) {
+    lo = lo < 0 ? 0 : (lo > 16 ? 16 : lo);
+    hi = hi < lo ? lo : (hi > 16 ? 16 : hi);
+    return __mmask16(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+  }
   // The first n lanes (0 <= n <= kLanes) of p, zeros in the others; masked-off lanes are not
   // read. storeN writes only the first n lanes.
-  static MC_GEMM_INLINE __mmask16 firstN(int64_t n) { return __mmask16((1u << n) - 1u); }
+  static MC_GEMM_INLINE __mmask16 firstN(int64_t n) { return lanes(0, n); }
   static MC_GEMM_INLINE T loadN(const float *p, int64_t n) {
     return _mm512_maskz_loadu_ps(firstN(n), p);
   }
   static MC_GEMM_INLINE void storeN(float *p, T v, int64_t n) {
     _mm512_mask_storeu_ps(p, firstN(n), v);
   }
+  // Lane l in [lo, hi) gets element 2 l of the floats at address `base` (lane 0's, which
+  // may lie outside the data when lo > 0), the other lanes 0; reads elements
+  // [2 lo, 2 hi - 1) only: the taps and the odd elements between them.
+  static MC_GEMM_INLINE T loadStride2Lanes(uintptr_t base, int64_t lo, int64_t hi) {
+    const int64_t e0 = 2 * (lo < 0 ? 0 : lo), e1 = 2 * hi - 1;
+    const T a = _mm512_maskz_loadu_ps(lanes(e0, e1), reinterpret_cast<const float *>(base));
+    const T b =
+        _mm512_maskz_loadu_ps(lanes(e0 - 16, e1 - 16), reinterpret_cast<const float *>(base + 64u));
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                           28, 30);
+    return _mm512_permutex2var_ps(a, even, b);
+  }
   // p[0], p[2], ..., p[2 * (n - 1)] in the first n lanes; reads p[0 .. 2n - 2] only.
   static constexpr bool kHasLoadStride2 = true;
   static MC_GEMM_INLINE T loadStride2N(const float *p, int64_t n) {
-    const int64_t m = 2 * n - 1;
-    const T lo = _mm512_maskz_loadu_ps(firstN(m < 16 ? m : 16), p);
-    const T hi = m > 16 ? _mm512_maskz_loadu_ps(firstN(m - 16), p + 16) : zero();
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                           28, 30);
-    return _mm512_permutex2var_ps(lo, even, hi);
+    return loadStride2Lanes(reinterpret_cast<uintptr_t>(p), 0, n);
   }
 };
 inline constexpr const char *kIsa = "avx512f";
@@ -520,6 +533,17 @@ template <class Cfg, class = void> struct BIsIm2col : std::false_type {};
 template <class Cfg>
 struct BIsIm2col<Cfg, decltype(void(Cfg::kIm2col))> : std::integral_constant<bool, Cfg::kIm2col> {};
 
+/// Output columns [lo, hi) of OW whose tap at input offset `off` (ox * SW + off) lies inside
+/// a row of W floats.
+template <int64_t W, int64_t OW, int64_t SW>
+MC_GEMM_INLINE void insideColumns(int64_t off, int64_t &lo, int64_t &hi) {
+  lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+  hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
+  lo = lo < OW ? lo : OW;
+  hi = hi < OW ? hi : OW;
+  hi = hi > lo ? hi : lo;
+}
+
 /// One run of an im2col row: out[t] = row[x0 + t * S] for t in [a, b), 0 for the other t in
 /// [0, run) (the padding). Only row[x0 + a * S .. x0 + (b - 1) * S] is read; row may be null
 /// when a == b. Vector types with masked loads and stores copy whole vectors (S = 1, or S = 2
@@ -574,13 +598,9 @@ MC_GEMM_INLINE void mergeRun(MergedRow<NV> &r, const float *row, int64_t x0, int
                              int64_t hi, int64_t shift) {
   const uintptr_t base = reinterpret_cast<uintptr_t>(row) + uintptr_t(x0 - shift) * 4u;
 #pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const int64_t l0 = lo > 16 * v ? lo - 16 * v : 0, l1 = hi < 16 * v + 16 ? hi - 16 * v : 16;
-    if (l0 < l1) {
-      const __mmask16 m = __mmask16(((1u << l1) - 1u) & ~((1u << l0) - 1u));
+  for (int v = 0; v < NV; ++v)
+    if (const __mmask16 m = Vec::lanes(lo - 16 * v, hi - 16 * v))
       r[v] = _mm512_mask_loadu_ps(r[v], m, reinterpret_cast<const float *>(base + 64u * v));
-    }
-  }
 }
 
 /// Stores a merged row's NV vectors at d.
@@ -628,11 +648,8 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
       const float *src = img + c * H * W;
       // Output columns [lo, hi) of a row read inside the image row: 0 <= ox * SW + off < W.
       const int64_t off = j * DW - PL;
-      int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-      int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
-      lo = lo < OW ? lo : OW;
-      hi = hi < OW ? hi : OW;
-      hi = hi > lo ? hi : lo;
+      int64_t lo, hi;
+      insideColumns<W, OW, SW>(off, lo, hi);
       float *d = panel + k * NR;
       MergedRow<kMergeRows ? NR / 16 : 1> rowv; // the depth row's NR floats, zeros at first
       (void)rowv;
@@ -973,11 +990,8 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
           // Phase entries i read input column i * SW + ph - PL: zeros, a copy, zeros.
           float *dp = d + ph * PH;
           const int64_t off = ph - PL;
-          int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-          int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
-          lo = lo < PH ? lo : PH;
-          hi = hi < PH ? hi : PH;
-          hi = hi > lo ? hi : lo;
+          int64_t lo, hi;
+          insideColumns<W, PH, SW>(off, lo, hi);
           gatherRun<V, SW>(dp, s, off, lo, hi, PH);
         }
       }
@@ -1048,11 +1062,8 @@ template <class Cfg> void im2col(const float *x, float *col, int64_t part, const
     float *dst = col + r * OH * OW;
     // Output columns [lo, hi) read inside the row: 0 <= ox * SW - PL + kj * DW < W.
     const int64_t off = kj * DW - PL;
-    int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-    int64_t hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
-    lo = lo < OW ? lo : OW;
-    hi = hi < OW ? hi : OW;
-    hi = hi > lo ? hi : lo;
+    int64_t lo, hi;
+    insideColumns<W, OW, SW>(off, lo, hi);
     for (int64_t oy = 0; oy < OH; ++oy) {
       const int64_t y = oy * SH - PT + ki * DH;
       float *d = dst + oy * OW;
@@ -1075,35 +1086,18 @@ template <class Cfg> void im2col(const float *x, float *col, int64_t part, const
 // Pooling
 //===----------------------------------------------------------------------===//
 
-/// Output columns [lo, hi) whose tap at input offset `off` (ox * SW + off) lies inside a row of
-/// W floats.
-template <int64_t W, int64_t OW, int64_t SW>
-MC_GEMM_INLINE void poolColumns(int64_t off, int64_t &lo, int64_t &hi) {
-  lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-  hi = W - 1 - off < 0 ? 0 : (W - 1 - off) / SW + 1;
-  lo = lo < OW ? lo : OW;
-  hi = hi < OW ? hi : OW;
-  hi = hi > lo ? hi : lo;
-}
-
 #if defined(__AVX512F__)
 /// One plane of max pooling at stride 1 or 2 with AVX-512: 16 outputs of a row at a time, each
 /// tap a masked load (de-interleaved at stride 2) over the outputs whose tap lies inside the
 /// row, a masked max (v > acc ? v : acc, as the scalar loop) and a NaN mask that makes the
-/// output NaN when any tap is. SqueezeNet 1.1's 3x3 stride-2 pools: 128x55x55 0.45 -> 0.035 ms, 64x111x111 0.38 -> 0.25 ms.
+/// output NaN when any tap is. SqueezeNet 1.1's 3x3 stride-2 pools: 128x55x55 0.45 -> 0.035
+/// ms, 64x111x111 0.38 -> 0.25 ms.
 template <class Cfg> void maxPoolPlaneAvx512(const float *src, float *dst) {
   constexpr int64_t H = Cfg::kH, W = Cfg::kW, OH = Cfg::kOH, OW = Cfg::kOW;
   constexpr int64_t KH = Cfg::kKH, KW = Cfg::kKW, SH = Cfg::kSH, SW = Cfg::kSW;
   constexpr int64_t DH = Cfg::kDH, DW = Cfg::kDW, PT = Cfg::kPT, PL = Cfg::kPL;
   static_assert(SW == 1 || SW == 2, "strides 1 and 2 only");
   const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28,
-                                         30);
-  auto range = [](int64_t lo, int64_t hi) { // bits [lo, hi) of 16, empty when hi <= lo
-    lo = lo < 0 ? 0 : (lo > 16 ? 16 : lo);
-    hi = hi < lo ? lo : (hi > 16 ? 16 : hi);
-    return __mmask16(((1u << hi) - 1u) & ~((1u << lo) - 1u));
-  };
   for (int64_t oy = 0; oy < OH; ++oy) {
     const int64_t ylo = oy * SH - PT;
     int64_t ky0 = 0, ky1 = KH;
@@ -1120,33 +1114,24 @@ template <class Cfg> void maxPoolPlaneAvx512(const float *src, float *dst) {
         for (int64_t kx = 0; kx < KW; ++kx) {
           const int64_t off = kx * DW - PL;
           int64_t lo, hi;
-          poolColumns<W, OW, SW>(off, lo, hi);
+          insideColumns<W, OW, SW>(off, lo, hi);
           const int64_t l0 = lo - ox0, l1 = (hi < ox0 + n ? hi : ox0 + n) - ox0;
-          const __mmask16 m = range(l0, l1);
+          const __mmask16 m = Vec::lanes(l0, l1);
           if (!m)
             continue;
           // Lane l reads r[(ox0 + l) * SW + off]; addresses as integers, since lane 0's may
           // lie before the row (its lane is masked off then).
           const uintptr_t base = reinterpret_cast<uintptr_t>(r) + uintptr_t(ox0 * SW + off) * 4u;
-          __m512 v;
-          if constexpr (SW == 1) {
-            v = _mm512_maskz_loadu_ps(m, reinterpret_cast<const float *>(base));
-          } else {
-            // Elements [2 l0, 2 l1 - 1) of the 32 from base: the valid taps and the odd ones
-            // between them, all inside the row.
-            const int64_t e0 = 2 * (l0 < 0 ? 0 : l0), e1 = 2 * l1 - 1;
-            const __m512 a = _mm512_maskz_loadu_ps(range(e0, e1), reinterpret_cast<const float *>(base));
-            const __m512 b =
-                _mm512_maskz_loadu_ps(range(e0 - 16, e1 - 16), reinterpret_cast<const float *>(base + 64u));
-            v = _mm512_permutex2var_ps(a, even, b);
-          }
+          const __m512 v = SW == 1
+                               ? _mm512_maskz_loadu_ps(m, reinterpret_cast<const float *>(base))
+                               : Vec::loadStride2Lanes(base, l0, l1);
           acc = _mm512_mask_max_ps(acc, m, v, acc);
           nan |= _mm512_mask_cmp_ps_mask(m, v, v, _CMP_UNORD_Q);
         }
       }
       const __m512 out =
           _mm512_mask_blend_ps(nan, acc, _mm512_set1_ps(std::numeric_limits<float>::quiet_NaN()));
-      _mm512_mask_storeu_ps(dst + oy * OW + ox0, range(0, n), out);
+      _mm512_mask_storeu_ps(dst + oy * OW + ox0, Vec::firstN(n), out);
     }
   }
 }
@@ -1232,7 +1217,7 @@ template <class Cfg> void pool2d(const float *x, float *y, int64_t part, const P
         for (int64_t kx = 0; kx < KW; ++kx) {
           const int64_t off = kx * DW - PL;
           int64_t lo, hi;
-          poolColumns<W, OW, SW>(off, lo, hi);
+          insideColumns<W, OW, SW>(off, lo, hi);
           if (MAX) {
             for (int64_t ox = lo; ox < hi; ++ox) {
               const float v = r[ox * SW + off];

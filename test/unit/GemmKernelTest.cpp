@@ -404,7 +404,8 @@ template <class C> void checkPoolNaN(int64_t y0, int64_t x0) {
       bool holds = false;
       for (int64_t i = 0; i < C::kKH; ++i)
         for (int64_t j = 0; j < C::kKW; ++j)
-          holds |= oy * C::kSH - C::kPT + i * C::kDH == y0 && ox * C::kSW - C::kPL + j * C::kDW == x0;
+          holds |= oy * C::kSH - C::kPT + i * C::kDH == y0 &&
+                   ox * C::kSW - C::kPL + j * C::kDW == x0;
       EXPECT_EQ(std::isnan(out[oy * C::kOW + ox]), holds) << "y " << oy << " x " << ox;
     }
 }
