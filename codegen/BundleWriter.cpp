@@ -195,7 +195,11 @@ LogicalResult analyze(ModuleOp module, Model &m) {
     auto type = cast<MemRefType>(arg.getType());
     TensorInfo t;
     t.onnxName = name ? name.str() : ("arg" + std::to_string(arg.getArgNumber()));
-    std::string base = sanitizeIdentifier(t.onnxName);
+    // Element k of a sequence input or output, NAME[k], is the parameter NAME_k.
+    StringRef stem = t.onnxName;
+    if (stem.ends_with("]") && stem.contains('['))
+      stem = stem.drop_back();
+    std::string base = sanitizeIdentifier(stem);
     t.cName = base;
     for (int i = 1; !usedNames.insert(t.cName).second; ++i)
       t.cName = base + "_" + std::to_string(i);

@@ -82,9 +82,36 @@ def graph_inputs(model):
     return [i for i in model.graph.input if i.name not in inits]
 
 
+def is_sequence(value_info):
+    """A sequence(tensor) input/output: the bundle has one per element, NAME[k]."""
+    return (value_info.type.HasField("sequence_type")
+            and value_info.type.sequence_type.elem_type.HasField("tensor_type"))
+
+
+def element_name(name, k):
+    return f"{name}[{k}]"
+
+
+def parse_dims(text):
+    text = text.strip()
+    if text in ("", "scalar"):
+        return []
+    return [int(d) for d in re.split(r"[x,]", text)]
+
+
+def sequence_shapes(value_info, pinned):
+    """The element shapes of a sequence input, from its --input-shape NAME=[AxB;C] pin."""
+    pin = pinned.get(value_info.name, "")
+    if not (pin.startswith("[") and pin.endswith("]")):
+        fail(f"input '{value_info.name}' is a sequence; pin its element shapes with "
+             f"--input-shape {value_info.name}=[AxB;CxD]")
+    body = pin[1:-1].strip()
+    return [parse_dims(part) for part in body.split(";")] if body else []
+
+
 def input_shape(value_info, pinned):
     if value_info.name in pinned:
-        return [int(d) for d in re.split(r"[x,]", pinned[value_info.name])]
+        return parse_dims(pinned[value_info.name])
     dims = []
     for d in value_info.type.tensor_type.shape.dim:
         if not d.HasField("dim_value"):
@@ -97,7 +124,9 @@ def input_shape(value_info, pinned):
 
 def random_input(value_info, shape, rng):
     """Floats uniform in [-1, 1), signed integers in [-5, 5], unsigned in [0, 10], bools 0/1."""
-    elem = value_info.type.tensor_type.elem_type
+    tensor_type = (value_info.type.sequence_type.elem_type.tensor_type
+                   if is_sequence(value_info) else value_info.type.tensor_type)
+    elem = tensor_type.elem_type
     dtype = onnx.helper.tensor_dtype_to_np_dtype(elem)
     if elem in FLOAT_TYPES:
         return rng.uniform(-1, 1, size=shape).astype(dtype)
@@ -185,15 +214,29 @@ def test_data_sets(model_path):
                                          "test_data_set_*")))
 
 
-def load_set(directory, names, kind):
-    """Tensors kind_0.pb, kind_1.pb, ... mapped to `names` by their name or position."""
+def load_set(directory, infos, kind, work_dir):
+    """Tensors kind_0.pb, kind_1.pb, ... mapped to the value infos by name or position. A
+    sequence (SequenceProto) becomes its elements NAME[k], each written to work_dir."""
+    names = [i.name for i in infos]
     files = sorted(glob.glob(os.path.join(directory, f"{kind}_*.pb")),
                    key=lambda p: int(re.search(r"_(\d+)\.pb$", p).group(1)))
     result = {}
     for position, path in enumerate(files):
-        tensor = onnx.TensorProto()
         with open(path, "rb") as f:
-            tensor.ParseFromString(f.read())
+            data = f.read()
+        if position < len(infos) and is_sequence(infos[position]):
+            sequence = onnx.SequenceProto()
+            sequence.ParseFromString(data)
+            os.makedirs(work_dir, exist_ok=True)
+            for k, tensor in enumerate(sequence.tensor_values):
+                element = os.path.join(work_dir, f"{kind}_{position}_{k}.pb")
+                with open(element, "wb") as f:
+                    f.write(tensor.SerializeToString())
+                result[element_name(names[position], k)] = (element,
+                                                            numpy_helper.to_array(tensor))
+            continue
+        tensor = onnx.TensorProto()
+        tensor.ParseFromString(data)
         name = tensor.name if tensor.name in names else (
             names[position] if position < len(names) else None)
         if name is None:
@@ -264,6 +307,15 @@ def prepare(args):
                 feeds[vi.name] = read_tensor(given[vi.name])
                 runner_inputs[vi.name] = os.path.abspath(given[vi.name])
                 continue
+            if is_sequence(vi):
+                feeds[vi.name] = []
+                for k, shape in enumerate(sequence_shapes(vi, pinned)):
+                    value = random_input(vi, shape, rng)
+                    path = os.path.join(set_dir, "inputs", f"input_{index}_{k}.npy")
+                    np.save(path, value)
+                    feeds[vi.name].append(value)
+                    runner_inputs[element_name(vi.name, k)] = path
+                continue
             value = random_input(vi, input_shape(vi, pinned), rng)
             path = os.path.join(set_dir, "inputs", f"input_{index}.npy")
             np.save(path, value)
@@ -280,6 +332,12 @@ def prepare(args):
         refs = {}
         os.makedirs(os.path.join(set_dir, "reference"), exist_ok=True)
         for i, (name, value) in enumerate(zip(output_names, results)):
+            if isinstance(value, list):  # a sequence: one bundle output per element
+                for k, element in enumerate(value):
+                    path = os.path.join(set_dir, "reference", f"output_{i}_{k}.npy")
+                    np.save(path, element)
+                    refs[element_name(name, k)] = path
+                continue
             path = os.path.join(set_dir, "reference", f"output_{i}.npy")
             np.save(path, value)
             refs[name] = path
@@ -290,9 +348,9 @@ def prepare(args):
     else:
         for directory in sets_found:
             name = os.path.basename(directory)
-            ins = load_set(directory, input_names, "input")
-            outs = load_set(directory, output_names, "output")
             set_dir = os.path.join(work, "sets", str(len(sets)))
+            ins = load_set(directory, inputs, "input", set_dir)
+            outs = load_set(directory, list(model.graph.output), "output", set_dir)
             os.makedirs(set_dir, exist_ok=True)
             refs = {}
             for i, (out, (_, value)) in enumerate(outs.items()):
@@ -300,13 +358,22 @@ def prepare(args):
                 np.save(path, value)
                 refs[out] = path
             sets.append({"name": name,
-                         "inputs": {k: p for k, (p, _) in ins.items() if k not in frozen},
+                         "inputs": {k: p for k, (p, _) in ins.items()
+                                    if k.partition("[")[0] not in frozen},
                          "reference": refs, "description": directory})
         reference_text = "the model's test data"
 
+    # The model's own outputs (not the --per-node extras), a sequence as its elements.
+    outputs = []
+    for o in onnx.load(args.model, load_external_data=False).graph.output:
+        if not is_sequence(o):
+            outputs.append(o.name)
+            continue
+        count = max((sum(1 for r in s["reference"] if r.startswith(o.name + "["))
+                     for s in sets), default=0)
+        outputs += [element_name(o.name, k) for k in range(count)]
     manifest = {"reference": reference_text, "bundle_model": bundle_model, "sets": sets,
-                "outputs": [o.name for o in onnx.load(args.model, load_external_data=False)
-                            .graph.output],
+                "outputs": outputs,
                 "per_node": bool(args.per_node), "nodes": nodes}
     with open(os.path.join(work, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)

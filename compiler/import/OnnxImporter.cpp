@@ -88,8 +88,9 @@ private:
   /// scopes.
   LogicalResult convertNode(const NodeView &view, const OpHandler &handler, OpBuilder &builder);
   /// NodeContext::importSubgraph: a nested scope for `graph`, converted at `builder`.
-  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph, StringRef parentName,
-                                               ArrayRef<Value> inputs, OpBuilder &builder);
+  FailureOr<SmallVector<Binding>> importSubgraph(const onnx::GraphProto &graph,
+                                                 StringRef parentName, ArrayRef<Binding> inputs,
+                                                 OpBuilder &builder);
   /// What an ONNX name is bound to in the innermost scope that defines it; null if none.
   const Binding *lookup(StringRef name) const;
   Location nameLoc(StringRef name) { return NameLoc::get(StringAttr::get(&ctx, name), fileLoc); }
@@ -124,6 +125,16 @@ private:
   SmallVector<Type> inputTypes;
   /// Per input: the axis with dim_param options.dimName, or -1.
   SmallVector<int64_t> inputDimAxes;
+  /// Per input: -1 for a tensor input, k for element k of a sequence input (each element
+  /// of a pinned sequence is an input of its own, named NAME[k]).
+  SmallVector<int> inputElements;
+  /// The sequence inputs, in order, with their element types (an empty one has no input).
+  SmallVector<std::pair<std::string, Type>> sequenceInputs;
+  /// Longest sequence an --input-shape pin may give.
+  static constexpr int64_t kMaxSequenceInputLength = 4096;
+
+  /// typeInputs for one sequence-typed graph input.
+  LogicalResult typeSequenceInput(const onnx::ValueInfoProto &input);
 };
 
 //===----------------------------------------------------------------------===//
@@ -394,8 +405,70 @@ LogicalResult ModelImporter::scanGraph() {
 // 3. Graph inputs
 //===----------------------------------------------------------------------===//
 
+/// The graph input or output that holds element k of sequence `name`.
+static std::string elementName(StringRef name, size_t k) {
+  return name.str() + "[" + std::to_string(k) + "]";
+}
+
 static std::string joinDims(ArrayRef<int64_t> dims) {
   return llvm::join(llvm::map_range(dims, [](int64_t d) { return std::to_string(d); }), "x");
+}
+
+LogicalResult ModelImporter::typeSequenceInput(const onnx::ValueInfoProto &input) {
+  const std::string &name = input.name();
+  Location loc = nameLoc(name);
+  const onnx::TypeProto::Sequence &sequence = input.type().sequence_type();
+  if (!sequence.has_elem_type() || !sequence.elem_type().has_tensor_type())
+    return emitError(loc) << "graph input '" << name
+                          << "' is a sequence whose elements are not tensors (not supported)";
+  const onnx::TypeProto::Tensor &tensor = sequence.elem_type().tensor_type();
+  Type elementType = import::getElementType(&ctx, tensor.elem_type());
+  if (!elementType)
+    return emitError(loc) << "graph input '" << name << "' is a sequence of unsupported element "
+                          << "type " << import::getDataTypeName(tensor.elem_type());
+  if (options.inputShapes.count(name))
+    return emitError(loc) << "graph input '" << name << "' is a sequence: pin its elements as "
+                          << "--input-shape " << name << "=[AxB;CxD] (one shape per element)";
+  auto pin = options.sequenceShapes.find(name);
+  if (pin == options.sequenceShapes.end())
+    return emitError(loc) << "graph input '" << name << "' is a sequence, whose length and "
+                          << "element shapes the bundle needs: pin them with --input-shape "
+                          << name << "=[AxB;CxD] (one shape per element, [] for none)";
+  if (static_cast<int64_t>(pin->second.size()) > kMaxSequenceInputLength)
+    return emitError(loc) << "--input-shape " << name << " pins " << pin->second.size()
+                          << " elements; at most " << kMaxSequenceInputLength << " are supported";
+  bool ok = true;
+  for (auto [k, dims] : llvm::enumerate(pin->second)) {
+    std::string what = "element " + std::to_string(k) + " of graph input '" + name + "'";
+    if (tensor.has_shape()) {
+      // The model's element type may fix the rank and some dimensions.
+      int rank = tensor.shape().dim_size();
+      if (static_cast<int>(dims.size()) != rank) {
+        emitError(loc) << "--input-shape gives " << what << " rank " << dims.size()
+                       << ", but the model's elements have rank " << rank;
+        ok = false;
+        continue;
+      }
+      for (int d = 0; d < rank; ++d) {
+        const onnx::TensorShapeProto::Dimension &dim = tensor.shape().dim(d);
+        if (dim.has_dim_value() && dim.dim_value() != dims[d]) {
+          emitError(loc) << "--input-shape gives " << what << " dim " << d << " as " << dims[d]
+                         << ", but the model fixes it to " << dim.dim_value();
+          ok = false;
+        }
+      }
+    }
+    if (failed(import::checkDims(dims, what, loc))) {
+      ok = false;
+      continue;
+    }
+    inputs.push_back(&input);
+    inputDimAxes.push_back(-1);
+    inputElements.push_back(static_cast<int>(k));
+    inputTypes.push_back(RankedTensorType::get(dims, elementType));
+  }
+  sequenceInputs.push_back({name, elementType});
+  return success(ok);
 }
 
 LogicalResult ModelImporter::typeInputs() {
@@ -410,10 +483,21 @@ LogicalResult ModelImporter::typeInputs() {
       continue; // IR < 4 lists initializers among the inputs
     inputNames.insert(name);
     Location loc = nameLoc(name);
+    if (input.type().has_sequence_type()) {
+      if (failed(typeSequenceInput(input)))
+        ok = false;
+      continue;
+    }
     if (!input.type().has_tensor_type()) {
       emitError(loc) << "graph input '" << name
-                     << "' is not a tensor (sequence, map, optional and sparse inputs are "
-                        "not supported)";
+                     << "' is not a tensor or a sequence of tensors (map, optional and sparse "
+                        "inputs are not supported)";
+      ok = false;
+      continue;
+    }
+    if (options.sequenceShapes.count(name)) {
+      emitError(loc) << "--input-shape " << name << "=[...] pins a sequence, but graph input '"
+                     << name << "' is a tensor";
       ok = false;
       continue;
     }
@@ -504,10 +588,16 @@ LogicalResult ModelImporter::typeInputs() {
       ok = false;
     inputs.push_back(&input);
     inputDimAxes.push_back(dimAxis);
+    inputElements.push_back(-1);
     inputTypes.push_back(complete ? Type(RankedTensorType::get(shape, elementType)) : Type());
   }
 
-  for (const auto &[name, dims] : options.inputShapes) {
+  SmallVector<StringRef> pinned;
+  for (const auto &entry : options.inputShapes)
+    pinned.push_back(entry.first);
+  for (const auto &entry : options.sequenceShapes)
+    pinned.push_back(entry.first);
+  for (StringRef name : pinned) {
     if (inputNames.contains(name))
       continue;
     auto diag = emitError(fileLoc) << "--input-shape names '" << name << "', which is ";
@@ -552,9 +642,17 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   Block *entry = func.addEntryBlock();
   scopes.assign(1, {});
   llvm::StringMap<Binding> &values = scopes.front();
+  for (const auto &[name, elementType] : sequenceInputs)
+    values[name] = Binding(import::Sequence{{}, elementType});
   for (auto [i, input] : llvm::enumerate(inputs)) {
     BlockArgument arg = entry->getArgument(i);
     arg.setLoc(nameLoc(input->name()));
+    if (inputElements[i] >= 0) {
+      func.setArgAttr(i, kNameAttr,
+                      builder.getStringAttr(elementName(input->name(), inputElements[i])));
+      values[input->name()].sequence->elements.push_back(arg);
+      continue;
+    }
     func.setArgAttr(i, kNameAttr, builder.getStringAttr(input->name()));
     if (inputDimAxes[i] >= 0)
       func.setArgAttr(i, "graph.dims",
@@ -587,7 +685,9 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
     if (failed(convertNode(makeView(index), *handlers[index], builder)))
       return nullptr;
 
+  // A sequence output is known element by element: each is an output of its own, NAME[k].
   SmallVector<Value> results;
+  SmallVector<std::string> resultNames;
   for (const onnx::ValueInfoProto &output : graph.output()) {
     const Binding *b = lookup(output.name());
     if (!b) {
@@ -595,13 +695,15 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
           << "graph output '" << output.name() << "' was not produced";
       return nullptr;
     }
-    if (b->isSequence()) {
-      emitError(nameLoc(output.name()))
-          << "graph output '" << output.name()
-          << "' is a sequence; sequence-typed graph outputs are not supported";
-      return nullptr;
+    if (!b->isSequence()) {
+      results.push_back(b->tensor);
+      resultNames.push_back(output.name());
+      continue;
     }
-    results.push_back(b->tensor);
+    for (auto [k, element] : llvm::enumerate(b->sequence->elements)) {
+      results.push_back(element);
+      resultNames.push_back(elementName(output.name(), k));
+    }
   }
   builder.create<func::ReturnOp>(fileLoc, results);
 
@@ -611,8 +713,8 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
     if (isOpTriviallyDead(&op))
       op.erase();
   func.setType(builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, kNameAttr, builder.getStringAttr(output.name()));
+  for (auto [i, name] : llvm::enumerate(resultNames))
+    func.setResultAttr(i, kNameAttr, builder.getStringAttr(name));
 
   // Ops were verified as they were created; this catches anything left, naming the node.
   SmallVector<std::pair<Location, std::string>> errors;
@@ -660,7 +762,7 @@ LogicalResult ModelImporter::convertNode(const NodeView &view, const OpHandler &
                                 << "') is a sequence, but " << node.getOpType()
                                 << " takes tensors only";
   SubgraphImporter subgraphs = [&](const onnx::GraphProto &graph, StringRef parentName,
-                                   ArrayRef<Value> inputs) {
+                                   ArrayRef<Binding> inputs) {
     return importSubgraph(graph, parentName, inputs, builder);
   };
   node.setSubgraphImporter(&subgraphs);
@@ -683,10 +785,10 @@ LogicalResult ModelImporter::convertNode(const NodeView &view, const OpHandler &
   return success();
 }
 
-FailureOr<SmallVector<Value>> ModelImporter::importSubgraph(const onnx::GraphProto &graph,
-                                                            StringRef parentName,
-                                                            ArrayRef<Value> inputs,
-                                                            OpBuilder &builder) {
+FailureOr<SmallVector<Binding>> ModelImporter::importSubgraph(const onnx::GraphProto &graph,
+                                                              StringRef parentName,
+                                                              ArrayRef<Binding> inputs,
+                                                              OpBuilder &builder) {
   std::string prefix = parentName.str() + "/" + (graph.name().empty() ? "body" : graph.name());
   Location graphLoc = nameLoc(prefix);
   if (scopes.size() > kMaxSubgraphDepth)
@@ -698,7 +800,7 @@ FailureOr<SmallVector<Value>> ModelImporter::importSubgraph(const onnx::GraphPro
   scopes.emplace_back();
   auto popScope = llvm::make_scope_exit([&] { scopes.pop_back(); });
   for (auto [formal, value] : llvm::zip(graph.input(), inputs))
-    scopes.back()[formal.name()] = Binding(value);
+    scopes.back()[formal.name()] = value;
   for (const onnx::TensorProto &init : graph.initializer()) {
     Location loc = nameLoc(prefix + "/" + init.name());
     auto value = import::importTensor(&ctx, init, init.name(),
@@ -734,16 +836,13 @@ FailureOr<SmallVector<Value>> ModelImporter::importSubgraph(const onnx::GraphPro
     if (view.hasFailed() || failed(convertNode(view, *handler, builder)))
       return failure();
   }
-  SmallVector<Value> outputs;
+  SmallVector<Binding> outputs;
   for (const onnx::ValueInfoProto &output : graph.output()) {
     const Binding *b = lookup(output.name());
     if (!b)
       return emitError(graphLoc) << "subgraph '" << prefix << "' output '" << output.name()
                                  << "' is not produced";
-    if (b->isSequence())
-      return emitError(graphLoc) << "subgraph '" << prefix << "' output '" << output.name()
-                                 << "' is a sequence; subgraphs must return tensors";
-    outputs.push_back(b->tensor);
+    outputs.push_back(*b);
   }
   return outputs;
 }
@@ -811,6 +910,61 @@ OwningOpRef<ModuleOp> importOnnxModelFromBuffer(MLIRContext &context, StringRef 
                                                 StringRef displayName, StringRef modelDir,
                                                 const ImportOptions &options) {
   return ModelImporter(context, bytes, displayName, modelDir, options).run();
+}
+
+/// One tensor shape of a pin: AxBxC or A,B,C; empty (or, inside a sequence pin, `scalar`)
+/// is rank 0.
+static bool parsePinDims(StringRef text, std::vector<int64_t> &dims, std::string &why) {
+  text = text.trim();
+  dims.clear();
+  if (text.empty() || text == "scalar")
+    return true;
+  SmallVector<StringRef> parts;
+  text.split(parts, text.contains(',') ? ',' : 'x');
+  for (StringRef part : parts) {
+    int64_t d;
+    if (part.trim().getAsInteger(10, d) || d < 0) {
+      why = "'" + part.trim().str() + "' is not a non-negative dimension";
+      return false;
+    }
+    dims.push_back(d);
+  }
+  return true;
+}
+
+bool parseInputShapeSpec(StringRef spec, ImportOptions &options, std::string &why) {
+  auto [name, value] = spec.rsplit('=');
+  if (name.empty() || name.size() == spec.size()) {
+    why = "expected NAME=AxBxC or NAME=[AxB;C] for a sequence";
+    return false;
+  }
+  value = value.trim();
+  if (!value.consume_front("[")) {
+    std::vector<int64_t> dims;
+    if (!parsePinDims(value, dims, why))
+      return false;
+    options.inputShapes[name.str()] = std::move(dims);
+    return true;
+  }
+  if (!value.consume_back("]")) {
+    why = "a sequence pin ends with ']'";
+    return false;
+  }
+  std::vector<std::vector<int64_t>> elements;
+  if (!value.trim().empty()) {
+    SmallVector<StringRef> parts;
+    value.split(parts, ';');
+    for (StringRef part : parts) {
+      if (part.trim().empty()) {
+        why = "an empty element shape (write `scalar` for a rank-0 element)";
+        return false;
+      }
+      if (!parsePinDims(part, elements.emplace_back(), why))
+        return false;
+    }
+  }
+  options.sequenceShapes[name.str()] = std::move(elements);
+  return true;
 }
 
 } // namespace modelc

@@ -26,6 +26,10 @@ namespace modelc {
 struct ImportOptions {
   /// --input-shape NAME=1x3x224x224 pins: graph input name -> static shape.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// --input-shape NAME=[AxB;C] pins of sequence-typed graph inputs: name -> the shape of
+  /// every element (the sequence's length is their count). The bundle takes element k as
+  /// its own input, named NAME[k].
+  std::map<std::string, std::vector<std::vector<int64_t>>> sequenceShapes;
   /// --freeze-input NAME=FILE.pb: graph input name -> serialized TensorProto whose value
   /// replaces the input (it becomes an initializer; shape-determining inputs then fold).
   std::map<std::string, std::string> frozenInputs;
@@ -35,6 +39,12 @@ struct ImportOptions {
   std::string dimName;
   int64_t dimSize = 0;
 };
+
+/// Parses one --input-shape value into `options`: NAME=AxBxC (or A,B,C; NAME= is a scalar)
+/// for a tensor input, NAME=[S;S;...] for a sequence input whose elements have the shapes
+/// S (each AxB, or `scalar`; NAME=[] is an empty sequence). The last '=' separates the
+/// name. On failure returns false with the reason in `why`.
+bool parseInputShapeSpec(llvm::StringRef spec, ImportOptions &options, std::string &why);
 
 /// Reads an ONNX model file and builds a module holding `func.func @main` over tensors.
 /// Errors are reported through the context's diagnostic engine (emitError at a location

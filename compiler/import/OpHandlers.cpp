@@ -257,8 +257,8 @@ std::optional<SmallVector<int64_t>> NodeContext::getConstantInts(unsigned i, Str
   return values;
 }
 
-FailureOr<SmallVector<Value>> NodeContext::importSubgraph(const onnx::GraphProto &graph,
-                                                          ArrayRef<Value> inputs) {
+FailureOr<SmallVector<Binding>> NodeContext::importSubgraphBindings(const onnx::GraphProto &graph,
+                                                                   ArrayRef<Binding> inputs) {
   if (!subgraphImporter) {
     emitError() << "subgraphs cannot be imported here";
     return failure();
@@ -267,6 +267,24 @@ FailureOr<SmallVector<Value>> NodeContext::importSubgraph(const onnx::GraphProto
   if (failed(result))
     anyError = true;
   return result;
+}
+
+FailureOr<SmallVector<Value>> NodeContext::importSubgraph(const onnx::GraphProto &graph,
+                                                          ArrayRef<Value> inputs) {
+  SmallVector<Binding> bound(inputs.begin(), inputs.end());
+  auto result = importSubgraphBindings(graph, bound);
+  if (failed(result))
+    return failure();
+  SmallVector<Value> values;
+  for (auto [i, b] : llvm::enumerate(*result)) {
+    if (b.isSequence()) {
+      emitError() << "subgraph '" << graph.name() << "' output '" << graph.output(i).name()
+                  << "' is a sequence; " << getOpType() << " bodies must return tensors";
+      return failure();
+    }
+    values.push_back(b.tensor);
+  }
+  return values;
 }
 
 const onnx::GraphProto *NodeContext::getGraphAttr(StringRef name) {

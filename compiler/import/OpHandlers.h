@@ -117,8 +117,8 @@ struct Binding {
 
 /// Imports a subgraph (an If branch, a Loop or Scan body) inline: see
 /// NodeContext::importSubgraph.
-using SubgraphImporter = std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(
-    const onnx::GraphProto &graph, llvm::StringRef parentName, llvm::ArrayRef<mlir::Value> inputs)>;
+using SubgraphImporter = std::function<mlir::FailureOr<llvm::SmallVector<Binding>>(
+    const onnx::GraphProto &graph, llvm::StringRef parentName, llvm::ArrayRef<Binding> inputs)>;
 
 /// What a handler's `convert` works with: the node, its input values and a builder whose
 /// insertion point is the end of @main's body.
@@ -142,6 +142,8 @@ public:
 
   /// Whether input i is present and a sequence.
   bool isSequenceInput(unsigned i) const { return i < inputs.size() && inputs[i].isSequence(); }
+  /// Input i as bound: a tensor, a sequence, or empty when absent.
+  Binding inputBinding(unsigned i) const { return i < inputs.size() ? inputs[i] : Binding(); }
   /// Input i as a sequence, or null (reported) when it is absent or a tensor.
   const Sequence *sequenceInput(unsigned i);
 
@@ -158,9 +160,13 @@ public:
   /// Imports `graph` (a GRAPH attribute of this node) inline at the builder's insertion
   /// point: its formal inputs are bound to `inputs` in order, other names resolve in the
   /// enclosing scopes, its nodes are converted by their handlers and its outputs returned.
-  /// Errors are reported (naming the subgraph's nodes); failure then.
+  /// Errors are reported (naming the subgraph's nodes); failure then. Every output must be
+  /// a tensor.
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   importSubgraph(const onnx::GraphProto &graph, llvm::ArrayRef<mlir::Value> inputs);
+  /// Same, with inputs and outputs that may be sequences (If branches, Loop bodies).
+  mlir::FailureOr<llvm::SmallVector<Binding>>
+  importSubgraphBindings(const onnx::GraphProto &graph, llvm::ArrayRef<Binding> inputs);
   void setSubgraphImporter(const SubgraphImporter *importer) { subgraphImporter = importer; }
   /// The GRAPH attribute `name`, or null (reported) when it is absent or not a graph.
   const onnx::GraphProto *getGraphAttr(llvm::StringRef name);
@@ -175,6 +181,12 @@ public:
   void setSequenceOutput(unsigned i, Sequence s) {
     if (i < outputs.size())
       outputs[i] = Binding(std::move(s));
+  }
+  /// Binds output i of the node to a tensor or a sequence (a sequence only in handlers
+  /// marked `sequences`).
+  void setOutputBinding(unsigned i, Binding b) {
+    if (i < outputs.size())
+      outputs[i] = std::move(b);
   }
   mlir::Value getOutput(unsigned i) const { return outputs[i].tensor; }
   const Binding &getOutputBinding(unsigned i) const { return outputs[i]; }

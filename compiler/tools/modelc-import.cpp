@@ -30,28 +30,8 @@ static llvm::cl::opt<bool> noPrint("no-print",
 static llvm::cl::list<std::string>
     inputShapes("input-shape",
                 llvm::cl::desc("Pin the shape of a graph input (repeatable); NAME= is a "
-                               "scalar"),
+                               "scalar, NAME=[AxB;C] a sequence"),
                 llvm::cl::value_desc("NAME=AxBxC"));
-
-/// Parses NAME=AxBxC (the last '=' separates, so names may contain '=').
-static bool parseInputShape(llvm::StringRef spec, modelc::ImportOptions &options) {
-  auto [name, dims] = spec.rsplit('=');
-  if (name.empty() || name.size() == spec.size())
-    return false;
-  std::vector<int64_t> shape;
-  if (!dims.empty()) {
-    llvm::SmallVector<llvm::StringRef> parts;
-    dims.split(parts, 'x');
-    for (llvm::StringRef part : parts) {
-      int64_t d;
-      if (part.getAsInteger(10, d) || d < 0)
-        return false;
-      shape.push_back(d);
-    }
-  }
-  options.inputShapes[name.str()] = std::move(shape);
-  return true;
-}
 
 /// `file` for the importer's FileLineColLoc(file, 0, 0), `file:line:col` otherwise.
 static std::string describe(Location loc) {
@@ -91,12 +71,13 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(argc, argv, "modelc ONNX importer test driver\n");
 
   modelc::ImportOptions options;
-  for (const std::string &spec : inputShapes)
-    if (!parseInputShape(spec, options)) {
-      llvm::errs() << "error: invalid --input-shape '" << spec
-                   << "': expected NAME=AxBxC with non-negative integers\n";
+  for (const std::string &spec : inputShapes) {
+    std::string why;
+    if (!modelc::parseInputShapeSpec(spec, options, why)) {
+      llvm::errs() << "error: invalid --input-shape '" << spec << "': " << why << "\n";
       return 1;
     }
+  }
 
   MLIRContext context;
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {

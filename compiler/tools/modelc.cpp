@@ -70,27 +70,6 @@ void printDiagnostic(Diagnostic &diag, llvm::StringRef modelPath) {
     printDiagnostic(note, modelPath);
 }
 
-bool parseShape(const std::string &spec, std::map<std::string, std::vector<int64_t>> &out) {
-  size_t eq = spec.rfind('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
-    return false;
-  std::vector<int64_t> dims;
-  llvm::SmallVector<llvm::StringRef> parts;
-  llvm::StringRef(spec).substr(eq + 1).split(parts, ',');
-  if (parts.size() == 1) {
-    parts.clear(); // split() appends
-    llvm::StringRef(spec).substr(eq + 1).split(parts, 'x');
-  }
-  for (llvm::StringRef p : parts) {
-    int64_t d;
-    if (p.trim().getAsInteger(10, d) || d < 0)
-      return false;
-    dims.push_back(d);
-  }
-  out[spec.substr(0, eq)] = dims;
-  return true;
-}
-
 /// --dim NAME=MIN:MAX.
 bool parseDim(const std::string &spec, modelc::DynamicDim &out, std::string &why) {
   size_t eq = spec.rfind('=');
@@ -139,7 +118,8 @@ void modelc::driver::addCompileOptions(CLI::App &app, CompileFlags &f, bool with
                "CPU: convolutions as GEMM read an im2col buffer instead of gathering the "
                "windows from the image in the GEMM's packing (for comparison and debugging)");
   app.add_option("--input-shape", f.inputShapes,
-                 "Pins an input's shape, NAME=1x3x224x224 (repeatable)");
+                 "Pins an input's shape, NAME=1x3x224x224, or a sequence input's element "
+                 "shapes, NAME=[2x3;4] (repeatable)");
   app.add_option("--freeze-input", f.frozenInputs,
                  "Compiles input NAME as the constant in FILE (ONNX TensorProto .pb), "
                  "NAME=FILE (repeatable)");
@@ -267,12 +247,13 @@ int modelc::driver::compileModel(const CompileFlags &flags, const CompileOutputs
     return 1;
   }
   modelc::ImportOptions importOptions;
-  for (const std::string &s : flags.inputShapes)
-    if (!parseShape(s, importOptions.inputShapes)) {
-      llvm::errs() << "modelc: error: bad --input-shape '" << s
-                   << "' (expected NAME=1x3x224x224)\n";
+  for (const std::string &s : flags.inputShapes) {
+    std::string why;
+    if (!modelc::parseInputShapeSpec(s, importOptions, why)) {
+      llvm::errs() << "modelc: error: bad --input-shape '" << s << "': " << why << "\n";
       return 1;
     }
+  }
   for (const std::string &s : flags.frozenInputs) {
     size_t eq = s.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {

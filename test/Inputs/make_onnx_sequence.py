@@ -8,6 +8,7 @@ it uses.
 import os
 import sys
 
+import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
@@ -84,8 +85,61 @@ def tensor_as_sequence(out):
 
 def sequence_output(out):
     seq = helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, [2])
-    return model([node("SequenceConstruct", ["x"], ["s"], name="construct")],
-                 [vi("x", [2])], [seq], opset=12)
+    return model([node("SequenceConstruct", ["x", "y"], ["s"], name="construct")],
+                 [vi("x", [2]), vi("y", [2])], [seq], opset=12)
+
+
+def sequence_io(out):
+    # A sequence input of rank-1 elements (their size left open) with x appended, and its
+    # length; `--input-shape s=[...]` pins the elements.
+    seq_in = helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, ["n"])
+    seq_out = helper.make_tensor_sequence_value_info("t", TensorProto.FLOAT, None)
+    return model([node("SequenceInsert", ["s", "x"], ["t"], name="append"),
+                  node("SequenceLength", ["t"], ["len"], name="length")],
+                 [seq_in, vi("x", [3])], [seq_out, vi("len", [], TensorProto.INT64)],
+                 opset=12)
+
+
+def loop_sequence(out):
+    # A loop of 3 iterations carrying a sequence: each appends the iteration number.
+    body = helper.make_graph(
+        [node("Identity", ["c"], ["c_out"], name="keep"),
+         node("Cast", ["i"], ["f"], name="cast", to=TensorProto.FLOAT),
+         node("Unsqueeze", ["f", "zero"], ["e"], name="unsq"),
+         node("SequenceInsert", ["seq", "e"], ["seq_out"], name="append")],
+        "body",
+        [vi("i", [], TensorProto.INT64), vi("c", [], TensorProto.BOOL),
+         helper.make_tensor_sequence_value_info("seq", TensorProto.FLOAT, None)],
+        [vi("c_out", [], TensorProto.BOOL),
+         helper.make_tensor_sequence_value_info("seq_out", TensorProto.FLOAT, None)],
+        [const("zero", [0])])
+    seq_out = helper.make_tensor_sequence_value_info("res", TensorProto.FLOAT, None)
+    return model([node("SequenceEmpty", [], ["empty"], name="empty"),
+                  node("Loop", ["m", "", "empty"], ["res"], name="loop", body=body)],
+                 [], [seq_out], inits=[const("m", 3)], opset=13)
+
+
+def if_sequence(out):
+    # A constant condition: the then branch's sequence is the node's output.
+    def branch(name, values):
+        return helper.make_graph(
+            [node("SequenceConstruct", ["a", "b"], ["s_" + name], name="construct_" + name)],
+            name, [], [helper.make_tensor_sequence_value_info("s_" + name, TensorProto.FLOAT,
+                                                              None)],
+            [const("a", [values[0]], np.float32), const("b", [values[1]], np.float32)])
+    seq_out = helper.make_tensor_sequence_value_info("res", TensorProto.FLOAT, None)
+    return model([node("If", ["cond"], ["res"], name="if", then_branch=branch("then", [1.0, 2.0]),
+                       else_branch=branch("else", [3.0, 4.0]))],
+                 [], [seq_out], inits=[const("cond", True, np.bool_)], opset=13)
+
+
+def scan_sequence(out):
+    # Scan bodies must return tensors.
+    body = helper.make_graph(
+        [node("SequenceConstruct", ["e"], ["s"], name="construct")], "body",
+        [vi("e", [2])], [helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, None)])
+    return model([node("Scan", ["x"], ["y"], name="scan", body=body, num_scan_inputs=1)],
+                 [vi("x", [3, 2])], [vi("y", [3, 2])], opset=11)
 
 
 def insert_type(out):
@@ -98,7 +152,8 @@ def insert_type(out):
 
 MODELS = {f.__name__: f for f in [seq_ops, split_concat, seq_map, dynamic_position,
                                   position_range, sequence_as_tensor, tensor_as_sequence,
-                                  sequence_output, insert_type]}
+                                  sequence_output, insert_type, sequence_io, loop_sequence,
+                                  if_sequence, scan_sequence]}
 
 
 def main():

@@ -27,7 +27,7 @@ flow-based warnings fire) without linking or running them: with --cxxflags "-Wal
 Statuses
   PASS   every output of every data set matches.   XPASS  listed in the xfail file, but passes.
   FAIL   something went wrong (one-line reason).   XFAIL  listed in the xfail file, and fails.
-  SKIP   not run, with the reason: unsupported op, sequence/map/optional or string I/O,
+  SKIP   not run, with the reason: unsupported op, map/optional or string I/O,
          training op, ai.onnx.ml or ai.onnx.preview.training domain, no test data.
 
 The xfail file (default test/e2e/xfail_<suite>_<target>.txt) holds lines `case_name  # reason`;
@@ -73,7 +73,7 @@ REPO_ROOT = E2E_DIR.parents[1]
 SUITES = ("node", "pytorch-converted", "pytorch-operator", "simple")
 
 # Bump when the layout of the generated node cases changes, to force a regeneration.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 STAMP_NAME = "STAMP"
 
 MODELC_TIMEOUT_S = 120
@@ -156,13 +156,25 @@ def file_lock(path: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def has_tensor_io(graph: onnx.GraphProto) -> bool:
-    return all(v.type.HasField("tensor_type") for v in [*graph.input, *graph.output])
+def is_tensor_sequence(info: onnx.ValueInfoProto) -> bool:
+    """A graph input/output of type sequence(tensor): the bundle has one per element."""
+    return (info.type.HasField("sequence_type")
+            and info.type.sequence_type.elem_type.HasField("tensor_type"))
+
+
+def has_supported_io(graph: onnx.GraphProto) -> bool:
+    return all(v.type.HasField("tensor_type") or is_tensor_sequence(v)
+               for v in [*graph.input, *graph.output])
 
 
 def write_tensors(data_set: Path, prefix: str, values, infos) -> None:
+    """input_j.pb / output_j.pb: a TensorProto, or a SequenceProto for a sequence."""
     for j, (value, info) in enumerate(zip(values, infos)):
-        if not isinstance(value, TensorProto):
+        if is_tensor_sequence(info):
+            sequence = onnx.SequenceProto(name=info.name, elem_type=onnx.SequenceProto.TENSOR)
+            sequence.tensor_values.extend(numpy_helper.from_array(np.asarray(e)) for e in value)
+            value = sequence
+        elif not isinstance(value, TensorProto):
             value = numpy_helper.from_array(np.asarray(value), info.name)
         (data_set / f"{prefix}_{j}.pb").write_bytes(value.SerializeToString())
 
@@ -170,8 +182,8 @@ def write_tensors(data_set: Path, prefix: str, values, infos) -> None:
 def write_node_cases(out: Path) -> int:
     """Writes model.onnx + test_data_set_i/{input,output}_j.pb per case, like cmd_tools.py.
 
-    Cases with sequence, map or optional inputs/outputs get their model only: the selection
-    skips them on the model's types before it looks for data.
+    Cases with map or optional inputs/outputs get their model only: the selection skips them
+    on the model's types before it looks for data.
     """
     import onnx.backend.test.case.node as node_cases
 
@@ -182,7 +194,7 @@ def write_node_cases(out: Path) -> int:
         case_dir = out / case.name
         case_dir.mkdir(parents=True)
         (case_dir / "model.onnx").write_bytes(case.model.SerializeToString())
-        if not has_tensor_io(case.model.graph):
+        if not has_supported_io(case.model.graph):
             continue
         for i, (inputs, outputs) in enumerate(case.data_sets):
             data_set = case_dir / f"test_data_set_{i}"
@@ -274,9 +286,13 @@ def skip_reason(model: onnx.ModelProto, case_dir: Path, supported: set[str] | No
     for label, infos in (("input", model.graph.input), ("output", model.graph.output)):
         for info in infos:
             kind = info.type.WhichOneof("value") or "unknown_type"
-            if kind != "tensor_type":
+            if is_tensor_sequence(info):
+                tensor_type = info.type.sequence_type.elem_type.tensor_type
+            elif kind == "tensor_type":
+                tensor_type = info.type.tensor_type
+            else:
                 return f"non-tensor {label} '{info.name}' ({kind.removesuffix('_type')})"
-            if info.type.tensor_type.elem_type == TensorProto.STRING:
+            if tensor_type.elem_type == TensorProto.STRING:
                 return f"string tensor {label} '{info.name}'"
     ops = sorted(model_ops(model))
     for domain, op_type in ops:
@@ -438,16 +454,40 @@ MAX_FREEZE_ROUNDS = 4
 PIN_HINT = "pin them with --input-shape"
 
 
+def sequence_pin(j: int, info: onnx.ValueInfoProto,
+                 data_sets: list[Path]) -> str:
+    """The --input-shape value [AxB;C;scalar] of sequence input j, from the test data."""
+    pins = set()
+    for data_set in data_sets:
+        pb = data_set / f"input_{j}.pb"
+        if not pb.is_file():
+            continue
+        sequence = onnx.SequenceProto()
+        sequence.ParseFromString(pb.read_bytes())
+        pins.add(";".join("x".join(str(d) for d in t.dims) or "scalar"
+                          for t in sequence.tensor_values))
+    if len(pins) != 1:
+        raise CaseFailure(f"pin: sequence input '{info.name}' has no single shape in the test "
+                          "data")
+    return f"[{pins.pop()}]"
+
+
 def pinned_shapes(case: Case) -> dict[str, str]:
-    """--input-shape pins for the graph inputs with symbolic or unknown dimensions, from the
-    shapes of the test data (which must agree across data sets: modelc compiles one shape)."""
+    """--input-shape pins for the graph inputs with symbolic or unknown dimensions and for the
+    sequence inputs, from the shapes of the test data (which must agree across data sets:
+    modelc compiles one shape)."""
     graph = onnx.load(str(case.dir / "model.onnx"), load_external_data=False).graph
     initializers = {t.name for t in graph.initializer}
     data_sets = numbered(case.dir, "test_data_set_")
     pins: dict[str, str] = {}
     # input_j belongs to graph.input[j] (see run_data_sets).
     for j, info in enumerate(graph.input):
-        if info.name in initializers or not info.type.HasField("tensor_type"):
+        if info.name in initializers:
+            continue
+        if is_tensor_sequence(info):
+            pins[info.name] = sequence_pin(j, info, data_sets)
+            continue
+        if not info.type.HasField("tensor_type"):
             continue
         dims = info.type.tensor_type.shape.dim
         if info.type.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in dims):
@@ -588,10 +628,32 @@ def compare_values(label: str, actual: np.ndarray, expected: np.ndarray, data_ty
     return ", ".join(parts) + f" (rtol {rtol:g}, atol {atol:g})"
 
 
+def element_name(name: str, k: int) -> str:
+    """The bundle's input/output that holds element k of sequence `name` (modelc's NAME[k])."""
+    return f"{name}[{k}]"
+
+
+def compare_sequence_output(name: str, expected_pb: Path, out_dir: Path,
+                            cfg: Config) -> str | None:
+    """A sequence output is one runner output per element, NAME[k]."""
+    sequence = onnx.SequenceProto()
+    sequence.ParseFromString(expected_pb.read_bytes())
+    count = len(sequence.tensor_values)
+    extra = out_dir / f"{sanitize_output_name(element_name(name, count))}.npy"
+    if extra.is_file():
+        return f"output '{name}': more than the expected {count} elements"
+    problems = [p for k, tensor in enumerate(sequence.tensor_values)
+                if (p := compare_tensor(element_name(name, k), tensor, out_dir, cfg))]
+    return "; ".join(problems) or None
+
+
 def compare_output(name: str, expected_pb: Path, out_dir: Path, cfg: Config) -> str | None:
     """Checks one runner output against output_j.pb; returns a problem, or None."""
+    return compare_tensor(name, onnx.load_tensor(str(expected_pb)), out_dir, cfg)
+
+
+def compare_tensor(name: str, tensor: TensorProto, out_dir: Path, cfg: Config) -> str | None:
     label = f"output '{name}'"
-    tensor = onnx.load_tensor(str(expected_pb))
     expected = numpy_helper.to_array(tensor)
     path = out_dir / f"{sanitize_output_name(name)}.npy"
     if not path.is_file():
@@ -655,8 +717,19 @@ def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
         frozen_file = work / FROZEN_FILE
         frozen = set(frozen_file.read_text().split("\n")) if frozen_file.is_file() else set()
         for j, pb in enumerate(numbered(data_set, "input_", ".pb")):
-            if graph.input[j].name not in frozen:
-                cmd += ["--input", f"{graph.input[j].name}={pb}"]
+            info = graph.input[j]
+            if info.name in frozen:
+                continue
+            if not is_tensor_sequence(info):
+                cmd += ["--input", f"{info.name}={pb}"]
+                continue
+            # One input per element, from its own .pb.
+            sequence = onnx.SequenceProto()
+            sequence.ParseFromString(pb.read_bytes())
+            for k, tensor in enumerate(sequence.tensor_values):
+                element_pb = out_dir / f"input_{j}_{k}.pb"
+                element_pb.write_bytes(tensor.SerializeToString())
+                cmd += ["--input", f"{element_name(info.name, k)}={element_pb}"]
         cmd += ["--output-dir", out_dir]
         what = f"runner ({data_set.name})"
         code, err = run_command(cmd, timeout=RUN_TIMEOUT_S,
@@ -666,7 +739,8 @@ def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
             raise CaseFailure(f"{what}: {describe_exit(code)}"
                               + (f": {message}" if message else ""))
         problems = [p for j, pb in enumerate(numbered(data_set, "output_", ".pb"))
-                    if (p := compare_output(graph.output[j].name, pb, out_dir, cfg))]
+                    if (p := (compare_sequence_output if is_tensor_sequence(graph.output[j])
+                              else compare_output)(graph.output[j].name, pb, out_dir, cfg))]
         if problems:
             raise CaseFailure(f"{data_set.name}: " + "; ".join(problems))
 

@@ -81,14 +81,14 @@ LogicalResult convertIf(NodeContext &n) {
     (void)n.getConstantInput(0, "cond");
     return failure();
   }
-  auto outputs = n.importSubgraph(*taken ? *thenBranch : *elseBranch, {});
+  auto outputs = n.importSubgraphBindings(*taken ? *thenBranch : *elseBranch, {});
   if (failed(outputs))
     return failure();
   if (outputs->size() < n.getNumOutputs())
     return n.emitError() << "the branch taken has " << outputs->size() << " outputs, the node "
                          << n.getNumOutputs();
   for (unsigned i = 0; i < n.getNumOutputs(); ++i)
-    n.setOutput(i, (*outputs)[i]);
+    n.setOutputBinding(i, (*outputs)[i]);
   return success();
 }
 
@@ -115,12 +115,14 @@ LogicalResult convertLoop(NodeContext &n) {
       return n.emitError() << "input 'cond' must hold one value";
     cond = c->front();
   }
-  SmallVector<Value> carried;
+  // Loop-carried values may be sequences (a body that appends to one, SequenceMap's
+  // expansion); scan outputs are tensors.
+  SmallVector<Binding> carried;
   for (unsigned i = 2; i < n.getNumInputs(); ++i)
-    if (Value v = n.input(i))
-      carried.push_back(v);
+    if (Binding b = n.inputBinding(i))
+      carried.push_back(b);
     else
-      return failure();
+      return n.emitError() << "missing required input #" << i;
   unsigned numCarried = carried.size();
   int64_t numScans = body->output_size() - 1 - static_cast<int64_t>(numCarried);
   if (numScans < 0)
@@ -136,12 +138,17 @@ LogicalResult convertLoop(NodeContext &n) {
   SmallVector<SmallVector<Value>> scans(numScans);
   bool running = cond.value_or(1) != 0;
   for (int64_t it = 0; it < limit && running; ++it) {
-    SmallVector<Value> inputs = {n.scalarConstant(i64, it), n.scalarConstant(i1, running)};
+    SmallVector<Binding> inputs = {n.scalarConstant(i64, it), n.scalarConstant(i1, running)};
     llvm::append_range(inputs, carried);
-    auto outputs = n.importSubgraph(*body, inputs);
+    auto outputs = n.importSubgraphBindings(*body, inputs);
     if (failed(outputs))
       return failure();
-    std::optional<int64_t> next = constantScalar((*outputs)[0]);
+    for (auto [k, b] : llvm::enumerate(*outputs))
+      if (b.isSequence() && (k == 0 || k > numCarried))
+        return n.emitError() << "body output '" << body->output(k).name() << "' is a sequence; "
+                             << (k == 0 ? "the condition" : "a scan output")
+                             << " must be a tensor";
+    std::optional<int64_t> next = constantScalar((*outputs)[0].tensor);
     if (!next)
       return n.emitError() << "the loop condition of iteration " << it
                            << " is computed at run time; only loops whose condition folds to a "
@@ -150,10 +157,10 @@ LogicalResult convertLoop(NodeContext &n) {
     for (unsigned i = 0; i < numCarried; ++i)
       carried[i] = (*outputs)[1 + i];
     for (int64_t k = 0; k < numScans; ++k)
-      scans[k].push_back((*outputs)[1 + numCarried + k]);
+      scans[k].push_back((*outputs)[1 + numCarried + k].tensor);
   }
   for (unsigned i = 0; i < numCarried && i < n.getNumOutputs(); ++i)
-    n.setOutput(i, carried[i]);
+    n.setOutputBinding(i, carried[i]);
   for (int64_t k = 0; k < numScans && numCarried + k < n.getNumOutputs(); ++k) {
     if (scans[k].empty())
       return n.emitError() << "the loop runs no iteration, so scan output #" << k
@@ -486,8 +493,8 @@ template <RecurrentKind Kind> LogicalResult convertRecurrent(NodeContext &n) {
 } // namespace
 
 void registerControlFlowHandlers(llvm::StringMap<OpHandler> &table) {
-  table["If"] = {convertIf, nullptr, 64};
-  table["Loop"] = {convertLoop, nullptr, 64};
+  table["If"] = {convertIf, nullptr, 64, /*sequences=*/true};
+  table["Loop"] = {convertLoop, nullptr, 64, /*sequences=*/true};
   table["Scan"] = {convertScan, nullptr, 64};
   table["RNN"] = {convertRecurrent<RecurrentKind::rnn>, checkRecurrent, 2};
   table["GRU"] = {convertRecurrent<RecurrentKind::gru>, checkRecurrent, 2};

@@ -407,17 +407,20 @@ LogicalResult convertEyeLike(NodeContext &n) {
   return bind(n, constantOf(n, out));
 }
 
-/// OptionalHasElement on a plain tensor (or no input): a constant true (false).
+/// OptionalHasElement on a plain tensor or sequence (or no input): a constant true (false).
 LogicalResult convertOptionalHasElement(NodeContext &n) {
   auto type = RankedTensorType::get({}, n.getBuilder().getI1Type());
-  bool has = static_cast<bool>(n.optionalInput(0));
+  bool has = static_cast<bool>(n.inputBinding(0));
   return bind(n, n.create<ConstantOp>({}, n.namedAttr("value", DenseElementsAttr::get(type, has))));
 }
 
-/// OptionalGetElement on a plain tensor: the tensor.
+/// OptionalGetElement on a plain tensor or sequence: the tensor or sequence itself.
 LogicalResult convertOptionalGetElement(NodeContext &n) {
-  Value x = n.input(0);
-  return x ? bind(n, x) : failure();
+  Binding x = n.inputBinding(0);
+  if (!x)
+    return n.emitError() << "the optional input is empty (no element to get)";
+  n.setOutputBinding(0, x);
+  return success();
 }
 
 //===--- Trilu, DepthToSpace, SpaceToDepth --------------------------------------===//
@@ -839,8 +842,8 @@ void registerTensorHandlers(llvm::StringMap<OpHandler> &table) {
   table["Range"] = {convertRange};
   table["Size"] = {convertSize};
   table["EyeLike"] = {convertEyeLike};
-  table["OptionalHasElement"] = {convertOptionalHasElement};
-  table["OptionalGetElement"] = {convertOptionalGetElement};
+  table["OptionalHasElement"] = {convertOptionalHasElement, nullptr, 1, /*sequences=*/true};
+  table["OptionalGetElement"] = {convertOptionalGetElement, nullptr, 1, /*sequences=*/true};
   table["Trilu"] = {convertTrilu};
   table["DepthToSpace"] = {convertBlockShuffle<true>};
   table["SpaceToDepth"] = {convertBlockShuffle<false>};
