@@ -9,7 +9,8 @@ Each subcommand is one CTest test (test/tools/CMakeLists.txt):
                  (the names of the compile report), shares add up to 100%
   verify         `modelc verify` passes against onnxruntime and against the model's own test
                  data; fails (exit 1) on a bundle whose weights were perturbed and on a test
-                 data set with a wrong output; a clear error without a reference
+                 data set with a wrong output; a clear error without a reference; a sequence
+                 input and output checked element by element
   verify-per-node  `modelc verify --per-node` passes, then names the node whose weights were
                  perturbed in the per-node bundle as the first divergent node
   report         `modelc --report`: the JSON validates against docs/report.schema.json, its
@@ -255,6 +256,29 @@ def test_verify(args):
                 args.cache], expect=1, env=env)
     check("there is no test_data_set_*/ next to" in none.stderr, none.stderr)
     check("bundle:" not in none.stdout, "no bundle should be built without a reference")
+
+    # Sequence input and output: pinned element by element, compared element by element.
+    seq_path = os.path.join(work, "sequence", "seq.onnx")
+    os.makedirs(os.path.dirname(seq_path))
+    seq_graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+         helper.make_node("SequenceInsert", ["s", "r"], ["t"], name="append")], "seq",
+        [helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, None),
+         helper.make_tensor_value_info("x", TensorProto.FLOAT, [3])],
+        [helper.make_tensor_sequence_value_info("t", TensorProto.FLOAT, None)])
+    seq_model = helper.make_model(seq_graph, opset_imports=[helper.make_opsetid("", 13)])
+    seq_model.ir_version = 8
+    onnx.save(seq_model, seq_path)
+    seq = run([args.modelc, "verify", seq_path, "--input-shape", "s=[2x2;5]", "--cache-dir",
+               args.cache], env=env)
+    for k, shape in enumerate(["2,2", "5", "3"]):
+        line(seq.stdout, rf"^  t\[{k}\]\s+float32\[{shape}\]\s+\S+\s+\S+\s+0/\d+\s+ok$",
+             f"element {k}")
+    line(seq.stdout, r"^verify: PASS \(3 output", "PASS")
+    unpinned = run([args.modelc, "verify", seq_path, "--cache-dir", args.cache], expect=1,
+                   env=env)
+    check("pin its element shapes with --input-shape s=[AxB;CxD]" in unpinned.stderr,
+          unpinned.stderr)
 
 
 def test_verify_per_node(args):
