@@ -82,10 +82,22 @@ def graph_inputs(model):
     return [i for i in model.graph.input if i.name not in inits]
 
 
+def value_type(value_info):
+    """The type an input/output holds: an optional's element type, else its own. modelc
+    compiles an optional as present (NAME=none: empty)."""
+    t = value_info.type
+    return t.optional_type.elem_type if t.HasField("optional_type") else t
+
+
 def is_sequence(value_info):
     """A sequence(tensor) input/output: the bundle has one per element, NAME[k]."""
-    return (value_info.type.HasField("sequence_type")
-            and value_info.type.sequence_type.elem_type.HasField("tensor_type"))
+    t = value_type(value_info)
+    return t.HasField("sequence_type") and t.sequence_type.elem_type.HasField("tensor_type")
+
+
+def tensor_type(value_info):
+    t = value_type(value_info)
+    return t.sequence_type.elem_type.tensor_type if is_sequence(value_info) else t.tensor_type
 
 
 def element_name(name, k):
@@ -113,7 +125,7 @@ def input_shape(value_info, pinned):
     if value_info.name in pinned:
         return parse_dims(pinned[value_info.name])
     dims = []
-    for d in value_info.type.tensor_type.shape.dim:
+    for d in tensor_type(value_info).shape.dim:
         if not d.HasField("dim_value"):
             fail(f"input '{value_info.name}' has a symbolic dimension "
                  f"'{d.dim_param or '?'}'; pin it with --input-shape "
@@ -124,9 +136,7 @@ def input_shape(value_info, pinned):
 
 def random_input(value_info, shape, rng):
     """Floats uniform in [-1, 1), signed integers in [-5, 5], unsigned in [0, 10], bools 0/1."""
-    tensor_type = (value_info.type.sequence_type.elem_type.tensor_type
-                   if is_sequence(value_info) else value_info.type.tensor_type)
-    elem = tensor_type.elem_type
+    elem = tensor_type(value_info).elem_type
     dtype = onnx.helper.tensor_dtype_to_np_dtype(elem)
     if elem in FLOAT_TYPES:
         return rng.uniform(-1, 1, size=shape).astype(dtype)
@@ -224,7 +234,22 @@ def load_set(directory, infos, kind, work_dir):
     for position, path in enumerate(files):
         with open(path, "rb") as f:
             data = f.read()
-        if position < len(infos) and is_sequence(infos[position]):
+        info = infos[position] if position < len(infos) else None
+        if info is not None and info.type.HasField("optional_type"):
+            optional = onnx.OptionalProto()
+            optional.ParseFromString(data)
+            if optional.HasField("tensor_value"):  # the runner reads a plain TensorProto
+                element = os.path.join(work_dir, f"{kind}_{position}.pb")
+                os.makedirs(work_dir, exist_ok=True)
+                with open(element, "wb") as f:
+                    f.write(optional.tensor_value.SerializeToString())
+                result[names[position]] = (element,
+                                           numpy_helper.to_array(optional.tensor_value))
+                continue
+            if not optional.HasField("sequence_value"):
+                continue  # an empty optional: nothing to feed or compare
+            data = optional.sequence_value.SerializeToString()
+        if info is not None and is_sequence(info):
             sequence = onnx.SequenceProto()
             sequence.ParseFromString(data)
             os.makedirs(work_dir, exist_ok=True)
@@ -303,6 +328,11 @@ def prepare(args):
             if vi.name in frozen:
                 feeds[vi.name] = read_tensor(frozen[vi.name])
                 continue
+            if pinned.get(vi.name) == "none":
+                if not vi.type.HasField("optional_type"):
+                    fail(f"--input-shape {vi.name}=none: input '{vi.name}' is not optional")
+                feeds[vi.name] = None  # compiled out of the bundle
+                continue
             if vi.name in given:
                 feeds[vi.name] = read_tensor(given[vi.name])
                 runner_inputs[vi.name] = os.path.abspath(given[vi.name])
@@ -332,6 +362,8 @@ def prepare(args):
         refs = {}
         os.makedirs(os.path.join(set_dir, "reference"), exist_ok=True)
         for i, (name, value) in enumerate(zip(output_names, results)):
+            if value is None:  # an empty optional: the bundle has no such output
+                continue
             if isinstance(value, list):  # a sequence: one bundle output per element
                 for k, element in enumerate(value):
                     path = os.path.join(set_dir, "reference", f"output_{i}_{k}.npy")
@@ -363,15 +395,14 @@ def prepare(args):
                          "reference": refs, "description": directory})
         reference_text = "the model's test data"
 
-    # The model's own outputs (not the --per-node extras), a sequence as its elements.
+    # The model's own outputs (not the --per-node extras) that have a reference: a sequence
+    # as its elements, an empty optional not at all.
     outputs = []
     for o in onnx.load(args.model, load_external_data=False).graph.output:
-        if not is_sequence(o):
-            outputs.append(o.name)
-            continue
-        count = max((sum(1 for r in s["reference"] if r.startswith(o.name + "["))
-                     for s in sets), default=0)
-        outputs += [element_name(o.name, k) for k in range(count)]
+        for s in sets:
+            for ref in s["reference"]:
+                if (ref == o.name or ref.startswith(o.name + "[")) and ref not in outputs:
+                    outputs.append(ref)
     manifest = {"reference": reference_text, "bundle_model": bundle_model, "sets": sets,
                 "outputs": outputs,
                 "per_node": bool(args.per_node), "nodes": nodes}

@@ -133,8 +133,12 @@ private:
   /// Longest sequence an --input-shape pin may give.
   static constexpr int64_t kMaxSequenceInputLength = 4096;
 
-  /// typeInputs for one sequence-typed graph input.
-  LogicalResult typeSequenceInput(const onnx::ValueInfoProto &input);
+  /// Optional graph inputs compiled as empty (--input-shape NAME=none).
+  SmallVector<std::string> emptyOptionalInputs;
+
+  /// typeInputs for one sequence-typed graph input (or optional input holding a sequence).
+  LogicalResult typeSequenceInput(const onnx::ValueInfoProto &input,
+                                  const onnx::TypeProto::Sequence &sequence);
 };
 
 //===----------------------------------------------------------------------===//
@@ -414,10 +418,10 @@ static std::string joinDims(ArrayRef<int64_t> dims) {
   return llvm::join(llvm::map_range(dims, [](int64_t d) { return std::to_string(d); }), "x");
 }
 
-LogicalResult ModelImporter::typeSequenceInput(const onnx::ValueInfoProto &input) {
+LogicalResult ModelImporter::typeSequenceInput(const onnx::ValueInfoProto &input,
+                                               const onnx::TypeProto::Sequence &sequence) {
   const std::string &name = input.name();
   Location loc = nameLoc(name);
-  const onnx::TypeProto::Sequence &sequence = input.type().sequence_type();
   if (!sequence.has_elem_type() || !sequence.elem_type().has_tensor_type())
     return emitError(loc) << "graph input '" << name
                           << "' is a sequence whose elements are not tensors (not supported)";
@@ -483,15 +487,31 @@ LogicalResult ModelImporter::typeInputs() {
       continue; // IR < 4 lists initializers among the inputs
     inputNames.insert(name);
     Location loc = nameLoc(name);
-    if (input.type().has_sequence_type()) {
-      if (failed(typeSequenceInput(input)))
+    // An optional input is compiled as present (its element's type below) or, with
+    // --input-shape NAME=none, as empty.
+    const onnx::TypeProto *type = &input.type();
+    bool optional = type->has_optional_type();
+    if (optional) {
+      if (options.emptyOptionals.count(name)) {
+        emptyOptionalInputs.push_back(name);
+        continue;
+      }
+      type = &type->optional_type().elem_type();
+    } else if (options.emptyOptionals.count(name)) {
+      emitError(loc) << "--input-shape " << name << "=none compiles an optional input as empty, "
+                     << "but graph input '" << name << "' is not optional";
+      ok = false;
+      continue;
+    }
+    if (type->has_sequence_type()) {
+      if (failed(typeSequenceInput(input, type->sequence_type())))
         ok = false;
       continue;
     }
-    if (!input.type().has_tensor_type()) {
+    if (!type->has_tensor_type()) {
       emitError(loc) << "graph input '" << name
-                     << "' is not a tensor or a sequence of tensors (map, optional and sparse "
-                        "inputs are not supported)";
+                     << "' is not a tensor, a sequence of tensors or an optional of one (map "
+                        "and sparse inputs are not supported)";
       ok = false;
       continue;
     }
@@ -501,7 +521,7 @@ LogicalResult ModelImporter::typeInputs() {
       ok = false;
       continue;
     }
-    const onnx::TypeProto::Tensor &tensor = input.type().tensor_type();
+    const onnx::TypeProto::Tensor &tensor = type->tensor_type();
     Type elementType = import::getElementType(&ctx, tensor.elem_type());
     if (!elementType) {
       emitError(loc) << "graph input '" << name << "' has unsupported element type "
@@ -597,6 +617,8 @@ LogicalResult ModelImporter::typeInputs() {
     pinned.push_back(entry.first);
   for (const auto &entry : options.sequenceShapes)
     pinned.push_back(entry.first);
+  for (const std::string &name : options.emptyOptionals)
+    pinned.push_back(name);
   for (StringRef name : pinned) {
     if (inputNames.contains(name))
       continue;
@@ -644,6 +666,8 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
   llvm::StringMap<Binding> &values = scopes.front();
   for (const auto &[name, elementType] : sequenceInputs)
     values[name] = Binding(import::Sequence{{}, elementType});
+  for (const std::string &name : emptyOptionalInputs)
+    values[name] = Binding::emptyOptional();
   for (auto [i, input] : llvm::enumerate(inputs)) {
     BlockArgument arg = entry->getArgument(i);
     arg.setLoc(nameLoc(input->name()));
@@ -695,6 +719,8 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
           << "graph output '" << output.name() << "' was not produced";
       return nullptr;
     }
+    if (b->none)
+      continue; // an empty optional output: the bundle has no such output
     if (!b->isSequence()) {
       results.push_back(b->tensor);
       resultNames.push_back(output.name());
@@ -935,10 +961,14 @@ static bool parsePinDims(StringRef text, std::vector<int64_t> &dims, std::string
 bool parseInputShapeSpec(StringRef spec, ImportOptions &options, std::string &why) {
   auto [name, value] = spec.rsplit('=');
   if (name.empty() || name.size() == spec.size()) {
-    why = "expected NAME=AxBxC or NAME=[AxB;C] for a sequence";
+    why = "expected NAME=AxBxC, NAME=[AxB;C] for a sequence or NAME=none";
     return false;
   }
   value = value.trim();
+  if (value == "none") {
+    options.emptyOptionals.insert(name.str());
+    return true;
+  }
   if (!value.consume_front("[")) {
     std::vector<int64_t> dims;
     if (!parsePinDims(value, dims, why))

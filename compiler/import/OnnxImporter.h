@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct ImportOptions {
   /// every element (the sequence's length is their count). The bundle takes element k as
   /// its own input, named NAME[k].
   std::map<std::string, std::vector<std::vector<int64_t>>> sequenceShapes;
+  /// --input-shape NAME=none: optional graph inputs compiled as empty (the bundle has no
+  /// such input). Every other optional input is compiled as present, pinned like a tensor
+  /// or sequence input.
+  std::set<std::string> emptyOptionals;
   /// --freeze-input NAME=FILE.pb: graph input name -> serialized TensorProto whose value
   /// replaces the input (it becomes an initializer; shape-determining inputs then fold).
   std::map<std::string, std::string> frozenInputs;
@@ -42,8 +47,9 @@ struct ImportOptions {
 
 /// Parses one --input-shape value into `options`: NAME=AxBxC (or A,B,C; NAME= is a scalar)
 /// for a tensor input, NAME=[S;S;...] for a sequence input whose elements have the shapes
-/// S (each AxB, or `scalar`; NAME=[] is an empty sequence). The last '=' separates the
-/// name. On failure returns false with the reason in `why`.
+/// S (each AxB, or `scalar`; NAME=[] is an empty sequence), NAME=none for an optional input
+/// compiled as empty. The last '=' separates the name. On failure returns false with the
+/// reason in `why`.
 bool parseInputShapeSpec(llvm::StringRef spec, ImportOptions &options, std::string &why);
 
 /// Reads an ONNX model file and builds a module holding `func.func @main` over tensors.

@@ -1025,8 +1025,10 @@ LogicalResult convertConcat(NodeContext &n) {
 
 /// Identity, and Dropout in inference: the output is the input.
 LogicalResult convertIdentity(NodeContext &n) {
-  if (n.isSequenceInput(0)) { // Identity of a sequence (opset 14): the same elements
-    n.setSequenceOutput(0, *n.sequenceInput(0));
+  // Identity of a sequence (opset 14) or an optional (opset 16): the same binding, an empty
+  // optional included.
+  if (Binding b = n.inputBinding(0); b.isSequence() || b.none) {
+    n.setOutputBinding(0, b);
     return success();
   }
   Value x = n.input(0);

@@ -103,16 +103,27 @@ struct Sequence {
   mlir::Type elementType;
 };
 
-/// What an ONNX name is bound to during import: a tensor value, or a sequence.
+/// What an ONNX name is bound to during import: a tensor value, a sequence, or an empty
+/// optional (ONNX optionals are resolved at compile time too: a present one is bound to its
+/// tensor or sequence).
 struct Binding {
   mlir::Value tensor;
   std::optional<Sequence> sequence;
+  bool none = false;
 
   Binding() = default;
   Binding(mlir::Value tensor) : tensor(tensor) {}
   Binding(Sequence sequence) : sequence(std::move(sequence)) {}
+  static Binding emptyOptional() {
+    Binding b;
+    b.none = true;
+    return b;
+  }
   bool isSequence() const { return sequence.has_value(); }
-  explicit operator bool() const { return tensor || sequence; }
+  /// A tensor or a sequence (not an empty optional).
+  bool hasElement() const { return tensor || sequence; }
+  /// Bound at all (an empty optional is bound to nothing, but it is bound).
+  explicit operator bool() const { return hasElement() || none; }
 };
 
 /// Imports a subgraph (an If branch, a Loop or Scan body) inline: see

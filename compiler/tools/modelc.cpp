@@ -119,7 +119,8 @@ void modelc::driver::addCompileOptions(CLI::App &app, CompileFlags &f, bool with
                "windows from the image in the GEMM's packing (for comparison and debugging)");
   app.add_option("--input-shape", f.inputShapes,
                  "Pins an input's shape, NAME=1x3x224x224, or a sequence input's element "
-                 "shapes, NAME=[2x3;4] (repeatable)");
+                 "shapes, NAME=[2x3;4], or NAME=none for an optional input compiled as "
+                 "empty (repeatable)");
   app.add_option("--freeze-input", f.frozenInputs,
                  "Compiles input NAME as the constant in FILE (ONNX TensorProto .pb), "
                  "NAME=FILE (repeatable)");

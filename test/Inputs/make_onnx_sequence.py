@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the sequence models of the importer's lit tests (test/import/sequence.test).
+"""Writes the sequence and optional models of the importer's lit tests
+(test/import/sequence.test).
 
 Usage: make_onnx_sequence.py NAME OUT. Same conventions as make_onnx.py, whose helpers
 it uses.
@@ -150,10 +151,31 @@ def insert_type(out):
         [vi("x", [2])], [vi("out", [2])], inits=[const("p", 0)], opset=12)
 
 
+def optional_io(out):
+    # An optional tensor input: whether it has an element, and itself (Identity) as an
+    # optional output; --input-shape opt=none compiles it as empty.
+    opt_type = helper.make_optional_type_proto(
+        helper.make_tensor_type_proto(TensorProto.FLOAT, [3]))
+    return model([node("OptionalHasElement", ["opt"], ["has"], name="has"),
+                  node("Identity", ["opt"], ["again"], name="wrap")],
+                 [helper.make_value_info("opt", opt_type)],
+                 [vi("has", [], TensorProto.BOOL), helper.make_value_info("again", opt_type)],
+                 opset=18)
+
+
+def optional_get_empty(out):
+    opt_type = helper.make_optional_type_proto(
+        helper.make_tensor_type_proto(TensorProto.FLOAT, [3]))
+    return model([node("Optional", [], ["empty"], name="empty", type=opt_type.optional_type
+                       .elem_type),
+                  node("OptionalGetElement", ["empty"], ["out"], name="get")],
+                 [], [vi("out", [3])], opset=18)
+
+
 MODELS = {f.__name__: f for f in [seq_ops, split_concat, seq_map, dynamic_position,
                                   position_range, sequence_as_tensor, tensor_as_sequence,
                                   sequence_output, insert_type, sequence_io, loop_sequence,
-                                  if_sequence, scan_sequence]}
+                                  if_sequence, scan_sequence, optional_io, optional_get_empty]}
 
 
 def main():

@@ -73,7 +73,7 @@ REPO_ROOT = E2E_DIR.parents[1]
 SUITES = ("node", "pytorch-converted", "pytorch-operator", "simple")
 
 # Bump when the layout of the generated node cases changes, to force a regeneration.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 STAMP_NAME = "STAMP"
 
 MODELC_TIMEOUT_S = 120
@@ -156,34 +156,86 @@ def file_lock(path: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def value_type(info: onnx.ValueInfoProto) -> onnx.TypeProto:
+    """The type a graph input/output holds: an optional's element type, else its own."""
+    return info.type.optional_type.elem_type if info.type.HasField("optional_type") else info.type
+
+
 def is_tensor_sequence(info: onnx.ValueInfoProto) -> bool:
-    """A graph input/output of type sequence(tensor): the bundle has one per element."""
-    return (info.type.HasField("sequence_type")
-            and info.type.sequence_type.elem_type.HasField("tensor_type"))
+    """A sequence(tensor) (or optional of one): the bundle has one input/output per element."""
+    t = value_type(info)
+    return t.HasField("sequence_type") and t.sequence_type.elem_type.HasField("tensor_type")
+
+
+def is_optional(info: onnx.ValueInfoProto) -> bool:
+    return info.type.HasField("optional_type")
 
 
 def has_supported_io(graph: onnx.GraphProto) -> bool:
-    return all(v.type.HasField("tensor_type") or is_tensor_sequence(v)
+    """Tensors, sequences of tensors, and optionals of either (modelc resolves an optional's
+    presence at compile time)."""
+    return all(value_type(v).HasField("tensor_type") or is_tensor_sequence(v)
                for v in [*graph.input, *graph.output])
 
 
+def make_value_proto(value, info: onnx.ValueInfoProto):
+    """The .pb message of a data set's value: TensorProto, SequenceProto or OptionalProto."""
+    def sequence_proto(elements):
+        sequence = onnx.SequenceProto(name=info.name, elem_type=onnx.SequenceProto.TENSOR)
+        sequence.tensor_values.extend(numpy_helper.from_array(np.asarray(e)) for e in elements)
+        return sequence
+
+    if is_optional(info):
+        optional = onnx.OptionalProto(name=info.name)
+        if value is None:
+            optional.elem_type = onnx.OptionalProto.UNDEFINED
+        elif is_tensor_sequence(info):
+            optional.elem_type = onnx.OptionalProto.SEQUENCE
+            optional.sequence_value.CopyFrom(sequence_proto(value))
+        else:
+            optional.elem_type = onnx.OptionalProto.TENSOR
+            optional.tensor_value.CopyFrom(numpy_helper.from_array(np.asarray(value)))
+        return optional
+    if is_tensor_sequence(info):
+        return sequence_proto(value)
+    if isinstance(value, TensorProto):
+        return value
+    return numpy_helper.from_array(np.asarray(value), info.name)
+
+
 def write_tensors(data_set: Path, prefix: str, values, infos) -> None:
-    """input_j.pb / output_j.pb: a TensorProto, or a SequenceProto for a sequence."""
+    """input_j.pb / output_j.pb, as make_value_proto writes them."""
     for j, (value, info) in enumerate(zip(values, infos)):
-        if is_tensor_sequence(info):
-            sequence = onnx.SequenceProto(name=info.name, elem_type=onnx.SequenceProto.TENSOR)
-            sequence.tensor_values.extend(numpy_helper.from_array(np.asarray(e)) for e in value)
-            value = sequence
-        elif not isinstance(value, TensorProto):
-            value = numpy_helper.from_array(np.asarray(value), info.name)
-        (data_set / f"{prefix}_{j}.pb").write_bytes(value.SerializeToString())
+        (data_set / f"{prefix}_{j}.pb").write_bytes(
+            make_value_proto(value, info).SerializeToString())
+
+
+def read_value(pb: Path, info: onnx.ValueInfoProto) -> tuple[str, object]:
+    """A data set's value as ("tensor", TensorProto), ("sequence", [TensorProto]) or
+    ("none", None) for an empty optional."""
+    data = pb.read_bytes()
+    if is_optional(info):
+        optional = onnx.OptionalProto()
+        optional.ParseFromString(data)
+        if optional.HasField("tensor_value"):
+            return "tensor", optional.tensor_value
+        if optional.HasField("sequence_value"):
+            return "sequence", list(optional.sequence_value.tensor_values)
+        return "none", None
+    if is_tensor_sequence(info):
+        sequence = onnx.SequenceProto()
+        sequence.ParseFromString(data)
+        return "sequence", list(sequence.tensor_values)
+    tensor = onnx.TensorProto()
+    tensor.ParseFromString(data)
+    return "tensor", tensor
 
 
 def write_node_cases(out: Path) -> int:
     """Writes model.onnx + test_data_set_i/{input,output}_j.pb per case, like cmd_tools.py.
 
-    Cases with map or optional inputs/outputs get their model only: the selection skips them
-    on the model's types before it looks for data.
+    Cases with map inputs/outputs get their model only: the selection skips them on the
+    model's types before it looks for data.
     """
     import onnx.backend.test.case.node as node_cases
 
@@ -285,11 +337,11 @@ def skip_reason(model: onnx.ModelProto, case_dir: Path, supported: set[str] | No
     """Why the case is not run, or None. Every reason starts with one of SKIP_CATEGORIES."""
     for label, infos in (("input", model.graph.input), ("output", model.graph.output)):
         for info in infos:
-            kind = info.type.WhichOneof("value") or "unknown_type"
+            kind = value_type(info).WhichOneof("value") or "unknown_type"
             if is_tensor_sequence(info):
-                tensor_type = info.type.sequence_type.elem_type.tensor_type
+                tensor_type = value_type(info).sequence_type.elem_type.tensor_type
             elif kind == "tensor_type":
-                tensor_type = info.type.tensor_type
+                tensor_type = value_type(info).tensor_type
             else:
                 return f"non-tensor {label} '{info.name}' ({kind.removesuffix('_type')})"
             if tensor_type.elem_type == TensorProto.STRING:
@@ -454,28 +506,10 @@ MAX_FREEZE_ROUNDS = 4
 PIN_HINT = "pin them with --input-shape"
 
 
-def sequence_pin(j: int, info: onnx.ValueInfoProto,
-                 data_sets: list[Path]) -> str:
-    """The --input-shape value [AxB;C;scalar] of sequence input j, from the test data."""
-    pins = set()
-    for data_set in data_sets:
-        pb = data_set / f"input_{j}.pb"
-        if not pb.is_file():
-            continue
-        sequence = onnx.SequenceProto()
-        sequence.ParseFromString(pb.read_bytes())
-        pins.add(";".join("x".join(str(d) for d in t.dims) or "scalar"
-                          for t in sequence.tensor_values))
-    if len(pins) != 1:
-        raise CaseFailure(f"pin: sequence input '{info.name}' has no single shape in the test "
-                          "data")
-    return f"[{pins.pop()}]"
-
-
-def pinned_shapes(case: Case) -> dict[str, str]:
-    """--input-shape pins for the graph inputs with symbolic or unknown dimensions and for the
-    sequence inputs, from the shapes of the test data (which must agree across data sets:
-    modelc compiles one shape)."""
+def pinned_shapes(case: Case, all_inputs: bool) -> dict[str, str]:
+    """--input-shape pins from the shapes of the test data (which must agree across data sets:
+    modelc compiles one shape): NAME=none for an empty optional, NAME=[AxB;C] for a sequence,
+    and with `all_inputs` NAME=AxB for the tensors with symbolic or unknown dimensions."""
     graph = onnx.load(str(case.dir / "model.onnx"), load_external_data=False).graph
     initializers = {t.name for t in graph.initializer}
     data_sets = numbered(case.dir, "test_data_set_")
@@ -484,27 +518,28 @@ def pinned_shapes(case: Case) -> dict[str, str]:
     for j, info in enumerate(graph.input):
         if info.name in initializers:
             continue
-        if is_tensor_sequence(info):
-            pins[info.name] = sequence_pin(j, info, data_sets)
+        tensor_type = value_type(info).tensor_type
+        static = (value_type(info).HasField("tensor_type") and tensor_type.HasField("shape")
+                  and all(d.HasField("dim_value") for d in tensor_type.shape.dim))
+        if not (is_optional(info) or is_tensor_sequence(info) or (all_inputs and not static)):
             continue
-        if not info.type.HasField("tensor_type"):
-            continue
-        dims = info.type.tensor_type.shape.dim
-        if info.type.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in dims):
-            continue
-        shapes = set()
+        found = set()
         for data_set in data_sets:
             pb = data_set / f"input_{j}.pb"
             if not pb.is_file():
                 continue
-            tensor = onnx.TensorProto()
-            tensor.ParseFromString(pb.read_bytes())
-            shapes.add(tuple(tensor.dims))
-        if len(shapes) != 1:
+            kind, value = read_value(pb, info)
+            if kind == "none":
+                found.add("none")
+            elif kind == "sequence":
+                found.add("[" + ";".join("x".join(str(d) for d in t.dims) or "scalar"
+                                         for t in value) + "]")
+            elif not static:
+                found.add("x".join(str(d) for d in value.dims))
+        if len(found) > 1 or (not found and not static):
             raise CaseFailure(f"pin: input '{info.name}' has no single shape in the test data")
-        shape = shapes.pop()
-        if shape:
-            pins[info.name] = "x".join(str(d) for d in shape)
+        if found and (pin := found.pop()):
+            pins[info.name] = pin
     return pins
 
 
@@ -517,7 +552,10 @@ def compile_model(case: Case, name: str, work: Path, cfg: Config) -> Path:
     value. The frozen names are recorded in WORK/frozen.txt for the runs."""
     bundle = work / "bundle"
     names = list(cfg.freeze.get(case.name, []))
-    pins: dict[str, str] = {}
+    # Optional and sequence inputs are always pinned (an optional's presence, a sequence's
+    # element shapes); the other inputs only when modelc asks.
+    pins = pinned_shapes(case, all_inputs=False)
+    pinned_all = False
     for _ in range(MAX_FREEZE_ROUNDS):
         cmd = [cfg.modelc, case.dir / "model.onnx", "-o", bundle, "--name", name,
                "--target", cfg.target]
@@ -532,14 +570,16 @@ def compile_model(case: Case, name: str, work: Path, cfg: Config) -> Path:
                                 what="modelc")
         hinted = [n for n in dict.fromkeys(FREEZE_HINT.findall(err)) if n not in names]
         # Symbolic input dimensions are pinned to the test data's shapes (once).
-        pin = code != 0 and not pins and PIN_HINT in err
+        pin = code != 0 and not pinned_all and PIN_HINT in err
         if code == 0 or not (hinted or pin):
             break
         names += hinted
         if pin:
-            pins = pinned_shapes(case)
-            if not pins:
+            pinned_all = True
+            more = pinned_shapes(case, all_inputs=True)
+            if more == pins:
                 break
+            pins = more
     (work / FROZEN_FILE).write_text("".join(f"{n}\n" for n in names))
     if code != 0:
         message = first_line(err, work, case.dir.parent) or describe_exit(code)
@@ -633,26 +673,26 @@ def element_name(name: str, k: int) -> str:
     return f"{name}[{k}]"
 
 
-def compare_sequence_output(name: str, expected_pb: Path, out_dir: Path,
-                            cfg: Config) -> str | None:
-    """A sequence output is one runner output per element, NAME[k]."""
-    sequence = onnx.SequenceProto()
-    sequence.ParseFromString(expected_pb.read_bytes())
-    count = len(sequence.tensor_values)
-    extra = out_dir / f"{sanitize_output_name(element_name(name, count))}.npy"
-    if extra.is_file():
-        return f"output '{name}': more than the expected {count} elements"
-    problems = [p for k, tensor in enumerate(sequence.tensor_values)
+def compare_value(name: str, info: onnx.ValueInfoProto, expected_pb: Path, out_dir: Path,
+                  cfg: Config) -> str | None:
+    """Checks graph output `name` against output_j.pb: a tensor is one runner output, a
+    sequence one per element (NAME[k]), an empty optional none at all."""
+    kind, value = read_value(expected_pb, info)
+    if kind == "tensor":
+        return compare_tensor(name, value, out_dir, cfg)
+    count = len(value) if kind == "sequence" else 0
+    extra = [n for n in (name, element_name(name, count))
+             if (out_dir / f"{sanitize_output_name(n)}.npy").is_file()]
+    if extra:
+        expected = "an empty optional" if kind == "none" else f"{count} elements"
+        return f"output '{name}': the bundle wrote {extra[0]}, expected {expected}"
+    problems = [p for k, tensor in enumerate(value or [])
                 if (p := compare_tensor(element_name(name, k), tensor, out_dir, cfg))]
     return "; ".join(problems) or None
 
 
-def compare_output(name: str, expected_pb: Path, out_dir: Path, cfg: Config) -> str | None:
-    """Checks one runner output against output_j.pb; returns a problem, or None."""
-    return compare_tensor(name, onnx.load_tensor(str(expected_pb)), out_dir, cfg)
-
-
 def compare_tensor(name: str, tensor: TensorProto, out_dir: Path, cfg: Config) -> str | None:
+    """Checks one runner output against an expected tensor; returns a problem, or None."""
     label = f"output '{name}'"
     expected = numpy_helper.to_array(tensor)
     path = out_dir / f"{sanitize_output_name(name)}.npy"
@@ -720,16 +760,20 @@ def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
             info = graph.input[j]
             if info.name in frozen:
                 continue
-            if not is_tensor_sequence(info):
+            if not (is_optional(info) or is_tensor_sequence(info)):
                 cmd += ["--input", f"{info.name}={pb}"]
                 continue
-            # One input per element, from its own .pb.
-            sequence = onnx.SequenceProto()
-            sequence.ParseFromString(pb.read_bytes())
-            for k, tensor in enumerate(sequence.tensor_values):
+            # An optional's tensor, or each element of a sequence, from its own .pb; an empty
+            # optional is compiled out (pinned NAME=none).
+            kind, value = read_value(pb, info)
+            if kind == "tensor":
+                elements = [(info.name, value)]
+            else:
+                elements = [(element_name(info.name, k), t) for k, t in enumerate(value or [])]
+            for k, (input_name, tensor) in enumerate(elements):
                 element_pb = out_dir / f"input_{j}_{k}.pb"
                 element_pb.write_bytes(tensor.SerializeToString())
-                cmd += ["--input", f"{element_name(info.name, k)}={element_pb}"]
+                cmd += ["--input", f"{input_name}={element_pb}"]
         cmd += ["--output-dir", out_dir]
         what = f"runner ({data_set.name})"
         code, err = run_command(cmd, timeout=RUN_TIMEOUT_S,
@@ -739,8 +783,8 @@ def check_data_sets(case: Case, runner: Path, weights: Path, out_root: Path,
             raise CaseFailure(f"{what}: {describe_exit(code)}"
                               + (f": {message}" if message else ""))
         problems = [p for j, pb in enumerate(numbered(data_set, "output_", ".pb"))
-                    if (p := (compare_sequence_output if is_tensor_sequence(graph.output[j])
-                              else compare_output)(graph.output[j].name, pb, out_dir, cfg))]
+                    if (p := compare_value(graph.output[j].name, graph.output[j], pb, out_dir,
+                                           cfg))]
         if problems:
             raise CaseFailure(f"{data_set.name}: " + "; ".join(problems))
 

@@ -10,7 +10,8 @@ Each subcommand is one CTest test (test/tools/CMakeLists.txt):
   verify         `modelc verify` passes against onnxruntime and against the model's own test
                  data; fails (exit 1) on a bundle whose weights were perturbed and on a test
                  data set with a wrong output; a clear error without a reference; a sequence
-                 input and output checked element by element
+                 input and output checked element by element; an optional input present and
+                 compiled as empty
   verify-per-node  `modelc verify --per-node` passes, then names the node whose weights were
                  perturbed in the per-node bundle as the first divergent node
   report         `modelc --report`: the JSON validates against docs/report.schema.json, its
@@ -279,6 +280,27 @@ def test_verify(args):
                    env=env)
     check("pin its element shapes with --input-shape s=[AxB;CxD]" in unpinned.stderr,
           unpinned.stderr)
+
+    # An optional input compiled as empty (NAME=none): onnxruntime gets None, and the bundle
+    # has neither the input nor the optional output passing it through.
+    opt_path = os.path.join(work, "optional", "opt.onnx")
+    os.makedirs(os.path.dirname(opt_path))
+    opt_type = helper.make_optional_type_proto(
+        helper.make_tensor_type_proto(TensorProto.FLOAT, [3]))
+    opt_graph = helper.make_graph(
+        [helper.make_node("OptionalHasElement", ["o"], ["has"], name="has"),
+         helper.make_node("Identity", ["o"], ["same"], name="same")], "opt",
+        [helper.make_value_info("o", opt_type)],
+        [helper.make_tensor_value_info("has", TensorProto.BOOL, []),
+         helper.make_value_info("same", opt_type)])
+    opt_model = helper.make_model(opt_graph, opset_imports=[helper.make_opsetid("", 18)])
+    opt_model.ir_version = 8
+    onnx.save(opt_model, opt_path)
+    for pin, count in (([], 2), (["--input-shape", "o=none"], 1)):
+        opt = run([args.modelc, "verify", opt_path, *pin, "--cache-dir", args.cache], env=env)
+        line(opt.stdout, r"^  has\s+bool\[\]\s+\S+\s+\S+\s+0/1\s+ok$", "output has")
+        check(("same " in opt.stdout) == (count == 2), f"output 'same' with {pin}")
+        line(opt.stdout, rf"^verify: PASS \({count} output", "PASS")
 
 
 def test_verify_per_node(args):

@@ -407,17 +407,24 @@ LogicalResult convertEyeLike(NodeContext &n) {
   return bind(n, constantOf(n, out));
 }
 
-/// OptionalHasElement on a plain tensor or sequence (or no input): a constant true (false).
+/// Optional (opset 15): its input's tensor or sequence, or with no input an empty optional.
+LogicalResult convertOptional(NodeContext &n) {
+  Binding x = n.inputBinding(0);
+  n.setOutputBinding(0, x.hasElement() ? x : Binding::emptyOptional());
+  return success();
+}
+
+/// OptionalHasElement on a tensor or sequence (true), an empty optional or no input (false).
 LogicalResult convertOptionalHasElement(NodeContext &n) {
   auto type = RankedTensorType::get({}, n.getBuilder().getI1Type());
-  bool has = static_cast<bool>(n.inputBinding(0));
+  bool has = n.inputBinding(0).hasElement();
   return bind(n, n.create<ConstantOp>({}, n.namedAttr("value", DenseElementsAttr::get(type, has))));
 }
 
 /// OptionalGetElement on a plain tensor or sequence: the tensor or sequence itself.
 LogicalResult convertOptionalGetElement(NodeContext &n) {
   Binding x = n.inputBinding(0);
-  if (!x)
+  if (!x.hasElement())
     return n.emitError() << "the optional input is empty (no element to get)";
   n.setOutputBinding(0, x);
   return success();
@@ -842,6 +849,7 @@ void registerTensorHandlers(llvm::StringMap<OpHandler> &table) {
   table["Range"] = {convertRange};
   table["Size"] = {convertSize};
   table["EyeLike"] = {convertEyeLike};
+  table["Optional"] = {convertOptional, nullptr, 1, /*sequences=*/true};
   table["OptionalHasElement"] = {convertOptionalHasElement, nullptr, 1, /*sequences=*/true};
   table["OptionalGetElement"] = {convertOptionalGetElement, nullptr, 1, /*sequences=*/true};
   table["Trilu"] = {convertTrilu};
