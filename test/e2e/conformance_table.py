@@ -31,7 +31,7 @@ FAMILIES = {
         RMSNormalization Softmax SoftmaxCrossEntropyLoss TopK BatchNormalization""",
     "Tensor": """CenterCropPad Compress Concat Constant ConstantOfShape DepthToSpace Dropout
         Expand EyeLike Flatten Gather GatherElements GatherND Identity NonMaxSuppression NonZero
-        OneHot OptionalGetElement OptionalHasElement Pad Range Reshape ReverseSequence Scatter
+        OneHot Pad Range Reshape ReverseSequence Scatter
         ScatterElements ScatterND Shape Size Slice SpaceToDepth Split Squeeze TensorScatter Tile
         Transpose Trilu Unique Unsqueeze TfIdfVectorizer""",
     "NN": """AffineGrid AveragePool BlackmanWindow CausalConvWithState Col2Im Conv
@@ -39,6 +39,9 @@ FAMILIES = {
         HammingWindow HannWindow ImageDecoder LpPool MaxPool MaxRoiPool MaxUnpool
         MelWeightMatrix Resize RoiAlign STFT Upsample""",
     "ControlFlow": "GRU If Loop LSTM RNN Scan",
+    "Sequence/Optional": """ConcatFromSequence SequenceAt SequenceConstruct SequenceEmpty
+        SequenceErase SequenceInsert SequenceLength SequenceMap SplitToSequence Optional
+        OptionalGetElement OptionalHasElement""",
     "Linalg": """Attention ConvInteger Det Einsum FlexAttention Gemm LinearAttention MatMul
         MatMulInteger QLinearConv QLinearMatMul RotaryEmbedding SwiGLU""",
 }
