@@ -235,6 +235,8 @@ LogicalResult KernelEmitter::emitCpuDepthwiseConv(Operation *op, EmittedKernel &
      << ", kPT = " << p[0] << ", kPL = " << p[1] << ";\n"
      << "  static constexpr bool kHasBias = " << boolStr(conv.getBias() != nullptr) << ";\n"
      << "  static constexpr bool kPlaneEpilogue = " << boolStr(planeEpilogue(conv)) << ";\n"
+     << "  static constexpr bool kRunEpilogue = "
+     << boolStr(conv.getEpilogueInputs().empty()) << ";\n"
      << "};\n";
   emitSignature(k, op, preamble);
   std::string epilogue = "mc_gemm::NoEpilogue{}";

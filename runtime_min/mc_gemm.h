@@ -931,6 +931,11 @@ template <class Cfg> struct DepthwiseLayout {
   static constexpr int64_t kPhase =
       (kOWR + ((Cfg::kKW - 1) * Cfg::kDW) / Cfg::kSW + 1 + 15) / 16 * 16;
   static constexpr int64_t kRow = kPhase * Cfg::kSW;
+  /// Output rows computed together: with fewer than 8 accumulators per row (kGroupVectors),
+  /// one row's tap chain is bound by the FMA latency (a 5x5 filter over a 14-wide row: 25
+  /// dependent FMAs), so up to 8 / kGroupVectors rows share each weight broadcast.
+  static constexpr int64_t kRowBlock = 8 / kGroupVectors < Cfg::kOH ? 8 / kGroupVectors
+                                                                     : Cfg::kOH;
 };
 
 /// Whether a depthwise configuration's epilogue may run once over a whole output plane
@@ -941,19 +946,32 @@ template <class Cfg>
 struct DepthwisePlaneEpilogue<Cfg, decltype(void(Cfg::kPlaneEpilogue))>
     : std::integral_constant<bool, Cfg::kPlaneEpilogue> {};
 
+/// Whether a depthwise configuration's epilogue reads nothing but the output (kRunEpilogue: an
+/// activation such as SiLU or Clip), so that it may run once over several consecutive output
+/// planes: on 7x7 planes, a call per plane leaves a third of each 49-element run to the
+/// vector loop's scalar tail.
+template <class Cfg, class = void> struct DepthwiseRunEpilogue : std::false_type {};
+template <class Cfg>
+struct DepthwiseRunEpilogue<Cfg, decltype(void(Cfg::kRunEpilogue))>
+    : std::integral_constant<bool, Cfg::kRunEpilogue> {};
+
+/// Output elements a depthwise epilogue run (DepthwiseRunEpilogue) gathers before it runs:
+/// enough for long vector loops, few enough to be still in L1/L2.
+constexpr int64_t kDepthwiseEpilogueRun = 2048;
+
 /// Scratch floats one part of a depthwise convolution of configuration Cfg needs: one padded
-/// input plane and one output row.
+/// input plane and one block of output rows.
 template <class Cfg> constexpr int64_t depthwiseScratchFloats() {
   using L = DepthwiseLayout<Cfg>;
-  return L::kHP * L::kRow + L::kOWR + 16;
+  return L::kHP * L::kRow + L::kRowBlock * L::kOWR + 16;
 }
 
 /// Part `part` of a 2-d convolution with one input channel per group (depthwise, channel
 /// multiplier kMult): input N x C x H x W, weight (C * kMult) x 1 x KH x KW, optional bias, output
 /// N x (C * kMult) x OH x OW. Output planes are split among the parts. Each input plane is copied
 /// once into a zero-padded, phase-split buffer (DepthwiseLayout), so the tap loops have no bounds
-/// checks and read contiguous vectors; each output row is computed kGroupVectors vectors at a
-/// time in registers over all taps, then the epilogue gets the finished row as
+/// checks and read contiguous vectors; kRowBlock output rows are computed kGroupVectors vectors
+/// at a time each in registers over all taps, then the epilogue gets each finished row as
 /// ep(n * C * kMult + channel, oy, 0, row, OW), or, with DepthwisePlaneEpilogue, the finished
 /// plane as ep(n * C * kMult + channel, 0, 0, plane, OH * OW): one long run the compiler
 /// vectorizes, where a row of 7 or 14 outputs leaves most of the epilogue scalar.
@@ -973,6 +991,9 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
   int64_t q0, q1;
   splitRange(planes, count, part, q0, q1);
   int64_t padded = -1; // the input plane now in `pad`
+  constexpr bool kRun = HasEpilogue<Epilogue>::value && DepthwisePlaneEpilogue<Cfg>::value &&
+                        DepthwiseRunEpilogue<Cfg>::value;
+  int64_t pending = q0; // with kRun, the first plane the epilogue has not seen
   for (int64_t q = q0; q < q1; ++q) {
     const int64_t n = q / (C * Cfg::kMult), oc = q % (C * Cfg::kMult), ic = oc / Cfg::kMult;
     const int64_t inPlane = n * C + ic;
@@ -1000,43 +1021,60 @@ void depthwise(const float *x, const float *w, const float *bias, float *y, int6
     const float *wk = w + oc * KH * KW;
     const typename V::T b = V::broadcast(Cfg::kHasBias ? bias[oc] : 0.0f);
     float *out = y + q * OH * OW;
-    for (int64_t oy = 0; oy < OH; ++oy) {
-      constexpr int G = int(L::kGroupVectors);
-      for (int64_t ox = 0; ox < L::kOWR; ox += G * LANES) {
-        typename V::T acc[G];
+    constexpr int G = int(L::kGroupVectors), RB = int(L::kRowBlock);
+    for (int64_t oy0 = 0; oy0 < OH; oy0 += RB) {
+      // Rows past OH in the last block recompute row OH - 1 (their results are dropped).
+      const float *src[RB];
 #if defined(__GNUC__)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
 #endif
-        for (int g = 0; g < G; ++g)
-          acc[g] = b;
+      for (int r = 0; r < RB; ++r)
+        src[r] = pad + (oy0 + r < OH ? oy0 + r : OH - 1) * SH * ROW;
+      for (int64_t ox = 0; ox < L::kOWR; ox += G * LANES) {
+        typename V::T acc[RB][G];
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+        for (int r = 0; r < RB; ++r)
+          for (int g = 0; g < G; ++g)
+            acc[r][g] = b;
         for (int64_t i = 0; i < KH; ++i) {
-          const float *s = pad + (oy * SH + i * DH) * ROW + ox;
 #if defined(__GNUC__)
 #pragma GCC unroll 8
 #endif
           for (int64_t j = 0; j < KW; ++j) {
             // Input column (ox + t) * SW + j * DW - PL, at phase (j * DW) % SW.
-            const float *sj = s + ((j * DW) % SW) * PH + (j * DW) / SW;
+            const int64_t at = i * DH * ROW + ox + ((j * DW) % SW) * PH + (j * DW) / SW;
             const typename V::T wv = V::broadcast(wk[i * KW + j]);
 #if defined(__GNUC__)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
 #endif
-            for (int g = 0; g < G; ++g)
-              acc[g] = V::fma(wv, V::load(sj + g * LANES), acc[g]);
+            for (int r = 0; r < RB; ++r)
+              for (int g = 0; g < G; ++g)
+                acc[r][g] = V::fma(wv, V::load(src[r] + at + g * LANES), acc[r][g]);
           }
         }
 #if defined(__GNUC__)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
 #endif
-        for (int g = 0; g < G; ++g)
-          V::store(row + ox + g * LANES, acc[g]);
+        for (int r = 0; r < RB; ++r)
+          for (int g = 0; g < G; ++g)
+            V::store(row + r * L::kOWR + ox + g * LANES, acc[r][g]);
       }
-      if (HasEpilogue<Epilogue>::value && !DepthwisePlaneEpilogue<Cfg>::value)
-        ep(q, oy, 0, row, OW);
-      memcpy(out + oy * OW, row, OW * sizeof(float));
+      for (int r = 0; r < RB && oy0 + r < OH; ++r) {
+        if (HasEpilogue<Epilogue>::value && !DepthwisePlaneEpilogue<Cfg>::value)
+          ep(q, oy0 + r, 0, row + r * L::kOWR, OW);
+        memcpy(out + (oy0 + r) * OW, row + r * L::kOWR, OW * sizeof(float));
+      }
     }
-    if (HasEpilogue<Epilogue>::value && DepthwisePlaneEpilogue<Cfg>::value)
+    if (kRun) {
+      if ((q + 1 - pending) * OH * OW >= kDepthwiseEpilogueRun || q + 1 == q1) {
+        ep(pending, 0, 0, y + pending * OH * OW, (q + 1 - pending) * OH * OW);
+        pending = q + 1;
+      }
+    } else if (HasEpilogue<Epilogue>::value && DepthwisePlaneEpilogue<Cfg>::value) {
       ep(q, 0, 0, out, OH * OW);
+    }
   }
 }
 

@@ -203,7 +203,7 @@ TEST(GemmKernel, PartsAndBatches) {
 }
 
 template <int64_t N, int64_t C, int64_t MULT, int64_t H, int64_t W, int64_t KH, int64_t KW,
-          int64_t S, int64_t P, int64_t D, bool BIAS, bool PLANE = false>
+          int64_t S, int64_t P, int64_t D, bool BIAS, bool PLANE = false, bool RUN = false>
 struct DwCfg {
   static constexpr int64_t kN = N, kC = C, kMult = MULT, kH = H, kW = W, kKH = KH, kKW = KW;
   static constexpr int64_t kSH = S, kSW = S, kDH = D, kDW = D, kPT = P, kPL = P;
@@ -211,6 +211,7 @@ struct DwCfg {
   static constexpr int64_t kOW = (W + 2 * P - (KW - 1) * D - 1) / S + 1;
   static constexpr bool kHasBias = BIAS;
   static constexpr bool kPlaneEpilogue = PLANE;
+  static constexpr bool kRunEpilogue = RUN;
 };
 
 struct ReluEpilogue {
@@ -298,6 +299,47 @@ TEST(DepthwiseKernel, PlaneEpilogue) {
                           PlaneCallCheck{out.data(), plane, calls.data()});
   for (int64_t q = 0; q < planes; ++q)
     EXPECT_EQ(calls[q], 1) << "plane " << q;
+}
+
+// An output-only epilogue (kRunEpilogue) runs over several consecutive planes at once: every
+// output element gets exactly one call, calls start at plane boundaries, and on small planes
+// some call covers more than one plane.
+struct RunCallCheck {
+  float *base;
+  int64_t plane;
+  int64_t *seen, *longest;
+  void operator()(int64_t q, int64_t row, int64_t col0, float *c, int64_t n) const {
+    EXPECT_EQ(row, 0);
+    EXPECT_EQ(col0, 0);
+    EXPECT_EQ(c, base + q * plane);
+    EXPECT_EQ(n % plane, 0);
+    for (int64_t e = 0; e < n; ++e)
+      ++seen[q * plane + e];
+    *longest = n > *longest ? n : *longest;
+    ReluEpilogue{}(q, row, col0, c, n);
+  }
+};
+
+TEST(DepthwiseKernel, RunEpilogue) {
+  SKIP_WITHOUT_ISA();
+  // 7x7 planes with a 5x5 filter (EfficientNet's last stages), and a tail block of rows.
+  checkDepthwise<DwCfg<1, 50, 1, 7, 7, 5, 5, 1, 2, 1, true, true, true>>(2, 50);
+  checkDepthwise<DwCfg<1, 9, 1, 13, 11, 3, 3, 1, 1, 1, false, true, true>>(3, 51);
+  using C = DwCfg<1, 100, 1, 7, 7, 3, 3, 1, 1, 1, true, true, true>;
+  constexpr int64_t planes = C::kN * C::kC, plane = C::kOH * C::kOW;
+  std::vector<float> x = randomVector(planes * C::kH * C::kW, 52), w = randomVector(9 * C::kC, 53);
+  std::vector<float> out(planes * plane);
+  constexpr int64_t stride = (mc_gemm::depthwiseScratchFloats<C>() + 15) / 16 * 16;
+  std::vector<float> scratch(2 * stride);
+  std::vector<int64_t> seen(planes * plane, 0);
+  int64_t longest = 0;
+  mc_gemm::Parts p{2, scratch.data(), stride};
+  for (int64_t part = 0; part < 2; ++part)
+    mc_gemm::depthwise<C>(x.data(), w.data(), w.data(), out.data(), part, p,
+                          RunCallCheck{out.data(), plane, seen.data(), &longest});
+  for (int64_t e = 0; e < planes * plane; ++e)
+    ASSERT_EQ(seen[e], 1) << "element " << e;
+  EXPECT_GT(longest, plane);
 }
 
 template <int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t S, int64_t P,
