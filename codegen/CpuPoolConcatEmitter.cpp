@@ -68,6 +68,10 @@ LogicalResult KernelEmitter::emitCpuConcat(Operation *op, EmittedKernel &k) {
   // One iteration per outer index; it copies each input's contiguous block.
   k.iterations = outer;
   k.costPerIteration = ot.getDimSize(axis) * inner;
+  // An empty input (size 0 along the axis) is never read.
+  for (auto [i, v] : llvm::enumerate(cc.getInputs()))
+    if (bufType(v).getDimSize(axis) == 0)
+      k.unusedParams.push_back(i);
   emitSignature(k, op);
   std::string out = paramName(k.args.size() - 1);
   std::string ct = cTypeOf(ot.getElementType());
