@@ -731,6 +731,11 @@ OwningOpRef<ModuleOp> ModelImporter::buildModule() {
       resultNames.push_back(elementName(output.name(), k));
     }
   }
+  if (results.empty()) {
+    emitError(fileLoc) << "the model computes no output: every graph output is an empty "
+                          "sequence or an empty optional";
+    return nullptr;
+  }
   builder.create<func::ReturnOp>(fileLoc, results);
 
   // Folding leaves the constants of shape computations (and ops whose outputs nothing

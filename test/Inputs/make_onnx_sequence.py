@@ -172,10 +172,18 @@ def optional_get_empty(out):
                  [], [vi("out", [3])], opset=18)
 
 
+def no_output(out):
+    # The only graph output is an empty sequence: nothing is left for the bundle to return.
+    return model([node("SequenceEmpty", [], ["s"], name="empty")], [],
+                 [helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, None)],
+                 opset=12)
+
+
 MODELS = {f.__name__: f for f in [seq_ops, split_concat, seq_map, dynamic_position,
                                   position_range, sequence_as_tensor, tensor_as_sequence,
                                   sequence_output, insert_type, sequence_io, loop_sequence,
-                                  if_sequence, scan_sequence, optional_io, optional_get_empty]}
+                                  if_sequence, scan_sequence, optional_io, optional_get_empty,
+                                  no_output]}
 
 
 def main():
