@@ -262,11 +262,8 @@ LogicalResult analyze(ModuleOp module, Model &m) {
   return failure(shapes.wasInterrupted());
 }
 
-/// The C expression of a buffer's pointer inside run().
-std::string bufferExpr(Model &m, Value v) {
-  auto type = cast<MemRefType>(v.getType());
-  std::string ct = cTypeOf(type.getElementType());
-  Value root = getRootBuffer(v);
+/// The C expression of a root buffer's pointer (a model argument, the weights, the arena).
+std::string rootExpr(Model &m, Value root, const std::string &ct) {
   if (auto arg = dyn_cast<BlockArgument>(root)) {
     bool isOutput =
         m.func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "kernel.io").getValue() == "output";
@@ -280,6 +277,19 @@ std::string bufferExpr(Model &m, Value v) {
   auto alloc = root.getDefiningOp<kernel::AllocOp>();
   return "reinterpret_cast<" + ct + " *>(arena_ + " +
          std::to_string(alloc.getOffset().value_or(0)) + ")";
+}
+
+/// The C expression of a buffer's pointer inside run().
+std::string bufferExpr(Model &m, Value v) {
+  auto type = cast<MemRefType>(v.getType());
+  std::string ct = cTypeOf(type.getElementType());
+  // Views at an element offset (a Concat input written in place) add up along the chain.
+  int64_t offset = 0;
+  for (Value b = v; auto view = b.getDefiningOp<kernel::ViewOp>(); b = view.getSource())
+    offset += view.getOffset().value_or(0);
+  if (offset != 0)
+    return "(" + rootExpr(m, getRootBuffer(v), ct) + " + " + std::to_string(offset) + ")";
+  return rootExpr(m, getRootBuffer(v), ct);
 }
 
 std::string shapeList(MemRefType t) {

@@ -178,7 +178,10 @@ def PlanMemory : Pass<"modelc-plan-memory", "mlir::ModuleOp"> {
   let description = [{
     First, a model output that one kernel writes into an arena buffer which is then copied to
     the output argument is written by that kernel into the argument itself (buffer and copy
-    removed). Then computes each `kernel.alloc`'s live range (first writer to last reader, through views),
+    removed). A Concat whose inputs are contiguous parts of its result (only size-1
+    dimensions before the axis) and buffers one kernel each writes goes: its inputs become
+    `kernel.view %cat {offset = N}` parts that their producers write in place. Then computes
+    each `kernel.alloc`'s live range (first writer to last reader, through views),
     lets an elementwise kernel write over an input that dies there (same size, not
     broadcast), and assigns 64-byte aligned offsets first-fit so buffers whose ranges do not
     overlap share memory. Sets `offset` on each alloc and `kernel.arena_bytes` on the

@@ -1,7 +1,8 @@
 //===- PlanMemory.cpp - Static memory plan: one arena, reused slots -------===//
 //
 // A model output produced by one kernel into an arena buffer and then copied out is written
-// by that kernel straight into the output argument (no copy, no slot). Each `kernel.alloc`
+// by that kernel straight into the output argument (no copy, no slot); the inputs of a Concat
+// whose parts are contiguous are written in place into its result. Each `kernel.alloc`
 // lives from the first kernel that touches it (directly or through a view) to the last. An elementwise kernel whose input buffer dies at that kernel may
 // write its output over it (same size, read at the same index). Slots are then placed
 // first-fit in start order at 64-byte aligned offsets; the function records the arena size
@@ -110,8 +111,99 @@ void forwardOutputCopies(func::FuncOp func) {
   }
 }
 
+/// The kernels that write `buffer` directly or through views (collected transitively), and
+/// whether every user (through views) is in `block`.
+bool writersOf(Value buffer, Block *block, SmallVectorImpl<Operation *> &writers) {
+  SmallVector<Value> aliases = {buffer};
+  for (size_t a = 0; a < aliases.size(); ++a)
+    for (Operation *user : aliases[a].getUsers()) {
+      if (user->getBlock() != block)
+        return false;
+      if (auto view = dyn_cast<kernel::ViewOp>(user)) {
+        aliases.push_back(view.getResult());
+        continue;
+      }
+      if (llvm::is_contained(getWrittenBuffers(user), aliases[a]))
+        writers.push_back(user);
+    }
+  return true;
+}
+
+/// Lets the producers of a Concat's inputs write straight into the concatenated buffer: for
+/// `kernel.concat ins(%a, %b) outs(%out)` along an axis with only size-1 dimensions before it
+/// (so each input is one contiguous run of %out), where each input is an arena buffer that
+/// one kernel before the concat writes (directly or through views) and %out is written by
+/// the concat alone, %a becomes `kernel.view %out {offset = 0}`, %b the view at %a's size,
+/// and the concat goes. SqueezeNet's fire modules and Inception/DenseNet blocks concatenate
+/// this way. Bundles with a dynamic dimension (--dim) keep their concats: their runtime
+/// extents differ from the compiled ones the offsets are computed from.
+void eliminateConcats(func::FuncOp func) {
+  for (BlockArgument arg : func.getArguments())
+    if (func.getArgAttr(arg.getArgNumber(), "graph.dims"))
+      return;
+  SmallVector<kernel::ConcatOp> concats;
+  func.walk([&](kernel::ConcatOp c) { concats.push_back(c); });
+  for (kernel::ConcatOp concat : concats) {
+    Block *block = concat->getBlock();
+    auto outType = cast<MemRefType>(concat.getOut().getType());
+    int64_t axis = concat.getAxis();
+    if (llvm::any_of(outType.getShape().take_front(axis), [](int64_t d) { return d != 1; }))
+      continue;
+    // %out: an arena buffer or a model output (or a plain view of one), written by the concat
+    // only. The parts are views of the root, which comes before every input buffer.
+    bool plain = true;
+    for (Value v = concat.getOut(); auto view = v.getDefiningOp<kernel::ViewOp>();
+         v = view.getSource())
+      plain &= !view.getOffset().has_value();
+    Value outRoot = getRootBuffer(concat.getOut());
+    if (!plain)
+      continue;
+    auto outAlloc = outRoot.getDefiningOp<kernel::AllocOp>();
+    if (!outAlloc && !isModelOutput(func, outRoot))
+      continue;
+    if (outAlloc && outAlloc->getBlock() != block)
+      continue;
+    SmallVector<Operation *> outWriters;
+    if (!writersOf(outRoot, block, outWriters) || outWriters.size() != 1 ||
+        outWriters.front() != concat)
+      continue;
+    // Every input: a distinct arena buffer in this block with one writer before the concat.
+    SmallVector<kernel::AllocOp> inputs;
+    bool ok = true;
+    for (Value in : concat.getInputs()) {
+      auto alloc = in.getDefiningOp<kernel::AllocOp>();
+      SmallVector<Operation *> writers;
+      ok = alloc && alloc->getBlock() == block && !llvm::is_contained(inputs, alloc) &&
+           writersOf(alloc.getResult(), block, writers) && writers.size() == 1 &&
+           writers.front()->isBeforeInBlock(concat) &&
+           cast<MemRefType>(in.getType()).getElementType() == outType.getElementType();
+      if (!ok)
+        break;
+      inputs.push_back(alloc);
+    }
+    if (!ok || inputs.empty())
+      continue;
+    // The views go where the input buffers were; %out must be defined by then.
+    if (outAlloc)
+      for (kernel::AllocOp alloc : inputs)
+        if (alloc->isBeforeInBlock(outAlloc))
+          outAlloc->moveBefore(alloc);
+    int64_t offset = 0;
+    for (kernel::AllocOp alloc : inputs) {
+      OpBuilder b(alloc);
+      Value part = b.create<kernel::ViewOp>(alloc.getLoc(), alloc.getType(), outRoot,
+                                            b.getI64IntegerAttr(offset));
+      offset += alloc.getType().getNumElements();
+      alloc.getResult().replaceAllUsesWith(part);
+      alloc.erase();
+    }
+    concat.erase();
+  }
+}
+
 void planFunction(func::FuncOp func) {
   forwardOutputCopies(func);
+  eliminateConcats(func);
   Block &body = func.getBody().front();
   DenseMap<Operation *, int64_t> index;
   int64_t i = 0;

@@ -42,8 +42,13 @@ LogicalResult WeightOp::verify() {
 
 LogicalResult ViewOp::verify() {
   auto src = getMemRef(getSource()), dst = getType();
-  if (src.getElementType() != dst.getElementType() || src.getNumElements() != dst.getNumElements())
-    return emitOpError("cannot view ") << src << " as " << dst;
+  int64_t offset = getOffset().value_or(0);
+  bool fits = getOffset() ? offset >= 0 && offset + dst.getNumElements() <= src.getNumElements()
+                          : src.getNumElements() == dst.getNumElements();
+  if (src.getElementType() != dst.getElementType() || !fits)
+    return emitOpError("cannot view ") << src << " as " << dst
+                                       << (getOffset() ? " at offset " + std::to_string(offset)
+                                                       : std::string());
   return success();
 }
 

@@ -59,12 +59,16 @@ def Kernel_ViewOp : Kernel_Op<"view", [Pure]> {
   let summary = "The same bytes seen with another shape (no copy)";
   let description = [{
     Lowered from reshapes. The memory plan keeps the source alive while any view is used.
+    With `offset` (in elements), the view is the contiguous part of the source that starts
+    there: the memory plan lets the producers of a Concat's inputs write them in place into
+    the concatenated buffer this way.
 
     ```mlir
     %v = kernel.view %buf : memref<1x512x1x1xf32> to memref<1x512xf32>
+    %part = kernel.view %cat {offset = 64 : i64} : memref<1x128x7x7xf32> to memref<1x32x7x7xf32>
     ```
   }];
-  let arguments = (ins Kernel_Buffer:$source);
+  let arguments = (ins Kernel_Buffer:$source, OptionalAttr<I64Attr>:$offset);
   let results = (outs Kernel_Buffer:$result);
   let assemblyFormat = "$source attr-dict `:` type($source) `to` type($result)";
   let hasVerifier = 1;

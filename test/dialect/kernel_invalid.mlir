@@ -8,6 +8,15 @@ func.func @bad_view(%a: memref<2x3xf32>) {
 
 // -----
 
+// A view at an offset must lie inside its source.
+func.func @bad_view_offset(%a: memref<2x3xf32>) {
+  // expected-error @+1 {{cannot view 'memref<2x3xf32>' as 'memref<4xf32>' at offset 3}}
+  %v = kernel.view %a {offset = 3 : i64} : memref<2x3xf32> to memref<4xf32>
+  return
+}
+
+// -----
+
 func.func @bad_gemm(%a: memref<2x3xf32>, %b: memref<4x5xf32>, %c: memref<2x5xf32>) {
   // expected-error @+1 {{inner dimensions differ: 3 vs 4}}
   kernel.gemm ins(%a, %b : memref<2x3xf32>, memref<4x5xf32>) outs(%c : memref<2x5xf32>)

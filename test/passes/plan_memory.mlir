@@ -135,3 +135,67 @@ func.func @output_written_through_view(%x: memref<16xf32> {kernel.io = "input"},
   kernel.copy %a, %y : memref<2x8xf32>, memref<2x8xf32>
   return
 }
+
+// The producers of a Concat's inputs write their parts of the concatenated buffer (only
+// size-1 dimensions before the axis, so each part is contiguous): the inputs become views at
+// element offsets 0 and 2 * 4 = 8, the concat goes, and the buffer is live from the first
+// producer on (its 80 bytes take one 128-byte slot; %e is written into the output %y).
+// CHECK-LABEL: func.func @concat_in_place
+// CHECK-SAME: kernel.arena_bytes = 128
+// CHECK: %[[CAT:.*]] = kernel.alloc {offset = 0 : i64} : memref<1x5x4xf32>
+// CHECK-NEXT: %[[A:.*]] = kernel.view %[[CAT]] {offset = 0 : i64} : memref<1x5x4xf32> to memref<1x2x4xf32>
+// CHECK-NEXT: kernel.elementwise ins(%arg0 : memref<1x2x4xf32>) outs(%[[A]] : memref<1x2x4xf32>)
+// CHECK: %[[B:.*]] = kernel.view %[[CAT]] {offset = 8 : i64} : memref<1x5x4xf32> to memref<1x3x4xf32>
+// CHECK-NEXT: kernel.elementwise ins(%arg1 : memref<1x3x4xf32>) outs(%[[B]] : memref<1x3x4xf32>)
+// CHECK-NOT: kernel.concat
+// CHECK: kernel.elementwise ins(%[[CAT]] : memref<1x5x4xf32>) outs(%arg2 : memref<1x5x4xf32>)
+// CHECK: return
+func.func @concat_in_place(%x: memref<1x2x4xf32> {kernel.io = "input"}, %w: memref<1x3x4xf32> {kernel.io = "input"},
+                           %y: memref<1x5x4xf32> {kernel.io = "output"}) {
+  %a = kernel.alloc : memref<1x2x4xf32>
+  kernel.elementwise ins(%x : memref<1x2x4xf32>) outs(%a : memref<1x2x4xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  %b = kernel.alloc : memref<1x3x4xf32>
+  kernel.elementwise ins(%w : memref<1x3x4xf32>) outs(%b : memref<1x3x4xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  %cat = kernel.alloc : memref<1x5x4xf32>
+  kernel.concat ins(%a, %b : memref<1x2x4xf32>, memref<1x3x4xf32>) outs(%cat : memref<1x5x4xf32>) {axis = 1 : i64}
+  %e = kernel.alloc : memref<1x5x4xf32>
+  kernel.elementwise ins(%cat : memref<1x5x4xf32>) outs(%e : memref<1x5x4xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  kernel.copy %e, %y : memref<1x5x4xf32>, memref<1x5x4xf32>
+  return
+}
+
+// Kept: parts that are not contiguous (a size-2 dimension before the axis), and an input
+// that is a model input rather than a buffer a kernel writes.
+// CHECK-LABEL: func.func @concat_kept
+// CHECK-COUNT-2: kernel.concat
+// CHECK-NOT: offset = 8
+func.func @concat_kept(%x: memref<2x2x4xf32> {kernel.io = "input"}, %w: memref<1x3x4xf32> {kernel.io = "input"},
+                       %y: memref<2x4x4xf32> {kernel.io = "output"}, %z: memref<1x6x4xf32> {kernel.io = "output"}) {
+  %a = kernel.alloc : memref<2x2x4xf32>
+  kernel.elementwise ins(%x : memref<2x2x4xf32>) outs(%a : memref<2x2x4xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  kernel.concat ins(%a, %a : memref<2x2x4xf32>, memref<2x2x4xf32>) outs(%y : memref<2x4x4xf32>) {axis = 1 : i64}
+  %b = kernel.alloc : memref<1x3x4xf32>
+  kernel.elementwise ins(%w : memref<1x3x4xf32>) outs(%b : memref<1x3x4xf32>) {
+  ^bb0(%v: f32):
+    %r = math.exp %v : f32
+    kernel.yield %r : f32
+  }
+  kernel.concat ins(%b, %w : memref<1x3x4xf32>, memref<1x3x4xf32>) outs(%z : memref<1x6x4xf32>) {axis = 1 : i64}
+  return
+}
