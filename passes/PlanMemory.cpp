@@ -52,6 +52,24 @@ bool isModelOutput(func::FuncOp func, Value v) {
   return io && io.getValue() == "output";
 }
 
+/// The kernels that write `buffer` directly or through views (collected transitively), and
+/// whether every user (through views) is in `block`.
+bool writersOf(Value buffer, Block *block, SmallVectorImpl<Operation *> &writers) {
+  SmallVector<Value> aliases = {buffer};
+  for (size_t a = 0; a < aliases.size(); ++a)
+    for (Operation *user : aliases[a].getUsers()) {
+      if (user->getBlock() != block)
+        return false;
+      if (auto view = dyn_cast<kernel::ViewOp>(user)) {
+        aliases.push_back(view.getResult());
+        continue;
+      }
+      if (llvm::is_contained(getWrittenBuffers(user), aliases[a]))
+        writers.push_back(user);
+    }
+  return true;
+}
+
 /// Lets the kernel producing a model output write it into the caller's buffer: for
 /// `kernel.copy %buf, %out` with %out an output argument used by nothing else and %buf an
 /// arena buffer of the same type written (directly or through views) by one kernel before the
@@ -76,28 +94,9 @@ void forwardOutputCopies(func::FuncOp func) {
       continue;
     // The buffer and its other views (a GEMM writes its NxCxHxW result through a 1x1xCxHW
     // view): one kernel before the copy writes them, all in the copy's block.
-    SmallVector<Value> aliases = {src};
-    int writers = 0;
-    bool ok = true;
-    for (size_t a = 0; a < aliases.size() && ok; ++a) {
-      for (Operation *user : aliases[a].getUsers()) {
-        if (user == copy || user == view)
-          continue;
-        if (user->getBlock() != copy->getBlock()) {
-          ok = false;
-          break;
-        }
-        if (auto other = dyn_cast<kernel::ViewOp>(user)) {
-          aliases.push_back(other.getResult());
-          continue;
-        }
-        if (llvm::is_contained(getWrittenBuffers(user), aliases[a])) {
-          ++writers;
-          ok &= user->isBeforeInBlock(copy);
-        }
-      }
-    }
-    if (!ok || writers != 1)
+    SmallVector<Operation *> writers;
+    if (!writersOf(src, copy->getBlock(), writers) || writers.size() != 1 ||
+        !writers.front()->isBeforeInBlock(copy))
       continue;
     copy.erase();
     Value replacement = out;
@@ -109,24 +108,6 @@ void forwardOutputCopies(func::FuncOp func) {
     alloc.getResult().replaceAllUsesWith(replacement);
     alloc.erase();
   }
-}
-
-/// The kernels that write `buffer` directly or through views (collected transitively), and
-/// whether every user (through views) is in `block`.
-bool writersOf(Value buffer, Block *block, SmallVectorImpl<Operation *> &writers) {
-  SmallVector<Value> aliases = {buffer};
-  for (size_t a = 0; a < aliases.size(); ++a)
-    for (Operation *user : aliases[a].getUsers()) {
-      if (user->getBlock() != block)
-        return false;
-      if (auto view = dyn_cast<kernel::ViewOp>(user)) {
-        aliases.push_back(view.getResult());
-        continue;
-      }
-      if (llvm::is_contained(getWrittenBuffers(user), aliases[a]))
-        writers.push_back(user);
-    }
-  return true;
 }
 
 /// Lets the producers of a Concat's inputs write straight into the concatenated buffer: for
