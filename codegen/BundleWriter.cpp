@@ -284,12 +284,15 @@ std::string bufferExpr(Model &m, Value v) {
   auto type = cast<MemRefType>(v.getType());
   std::string ct = cTypeOf(type.getElementType());
   // Views at an element offset (a Concat input written in place) add up along the chain.
+  Value root = v;
   int64_t offset = 0;
-  for (Value b = v; auto view = b.getDefiningOp<kernel::ViewOp>(); b = view.getSource())
+  while (auto view = root.getDefiningOp<kernel::ViewOp>()) {
     offset += view.getOffset().value_or(0);
+    root = view.getSource();
+  }
   if (offset != 0)
-    return "(" + rootExpr(m, getRootBuffer(v), ct) + " + " + std::to_string(offset) + ")";
-  return rootExpr(m, getRootBuffer(v), ct);
+    return "(" + rootExpr(m, root, ct) + " + " + std::to_string(offset) + ")";
+  return rootExpr(m, root, ct);
 }
 
 std::string shapeList(MemRefType t) {
