@@ -102,6 +102,12 @@ struct Vec {
   static MC_GEMM_INLINE T loadStride2N(const float *p, int64_t n) {
     return loadStride2Lanes(reinterpret_cast<uintptr_t>(p), 0, n);
   }
+  // p[0], p[2], ..., p[30]; reads p[0 .. 31].
+  static MC_GEMM_INLINE T loadStride2(const float *p) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                           28, 30);
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(p), even, _mm512_loadu_ps(p + 16));
+  }
 };
 inline constexpr const char *kIsa = "avx512f";
 #elif defined(__AVX2__) && defined(__FMA__)
@@ -125,7 +131,14 @@ struct Vec {
   static MC_GEMM_INLINE void storeN(float *p, T v, int64_t n) {
     _mm256_maskstore_ps(p, firstN(n), v);
   }
-  static constexpr bool kHasLoadStride2 = false;
+  static constexpr bool kHasLoadStride2 = false; // no masked stride-2 loads (loadStride2N)
+  // p[0], p[2], ..., p[14]; reads p[0 .. 15].
+  static MC_GEMM_INLINE T loadStride2(const float *p) {
+    // [p0 p2 p8 p10 | p4 p6 p12 p14] -> [p0 p2 p4 p6 p8 p10 p12 p14]
+    const T even = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8),
+                                     _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
+  }
 };
 inline constexpr const char *kIsa = "avx2+fma";
 #elif defined(__GNUC__)
@@ -153,6 +166,7 @@ struct Vec {
     memcpy(p, &v, size_t(n) * sizeof(float));
   }
   static constexpr bool kHasLoadStride2 = false;
+  static MC_GEMM_INLINE T loadStride2(const float *p) { return T{p[0], p[2], p[4], p[6]}; }
 };
 inline constexpr const char *kIsa = "generic";
 #else
@@ -173,6 +187,7 @@ struct Vec {
       *p = v;
   }
   static constexpr bool kHasLoadStride2 = false;
+  static MC_GEMM_INLINE T loadStride2(const float *p) { return *p; }
 };
 inline constexpr const char *kIsa = "generic";
 #endif
@@ -589,13 +604,16 @@ template <int NV> struct MergedRow {
   }
   __m512 &operator[](int i) { return v[i]; }
 };
+constexpr int kMergedLanes = 16;
 
-/// Puts row[x0 + (l - shift)] into the lanes l in [lo, hi) of a merged row: one masked load
-/// per register the lanes touch, each from the address lane 0 of that register would have
-/// (outside the row for the other lanes, which are masked off and neither read nor faulted).
-template <int NV>
+/// Puts row[x0 + (l - shift) * S] into the lanes l in [lo, hi) of a merged row: one masked
+/// load per register the lanes touch, each from the address lane 0 of that register would
+/// have (outside the row for the other lanes, which are masked off and neither read nor
+/// faulted). Stride 1 only here.
+template <int NV, int64_t S>
 MC_GEMM_INLINE void mergeRun(MergedRow<NV> &r, const float *row, int64_t x0, int64_t lo,
                              int64_t hi, int64_t shift) {
+  static_assert(S == 1, "AVX-512 merges stride-1 runs only");
   const uintptr_t base = reinterpret_cast<uintptr_t>(row) + uintptr_t(x0 - shift) * 4u;
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v)
@@ -609,9 +627,74 @@ template <int NV> MC_GEMM_INLINE void storeMergedRow(float *d, MergedRow<NV> &r)
   for (int v = 0; v < NV; ++v)
     _mm512_storeu_ps(d + 16 * v, r[v]);
 }
+#elif defined(__AVX2__) && defined(__FMA__) && defined(__GNUC__)
+/// One depth row of an im2col panel in registers (NR / 8 of them). With AVX2 this is what
+/// keeps the packing off masked stores (vmaskmovps to memory), which AMD's Zen cores run as
+/// long microcoded sequences: on a Zen 3 a 64-channel 56x56 3x3 conv spent 31% of its time
+/// packing (see docs/Performance.md).
+template <int NV> struct MergedRow {
+  __m256 v[NV];
+  MergedRow() {
+    for (int i = 0; i < NV; ++i)
+      v[i] = _mm256_setzero_ps();
+  }
+  __m256 &operator[](int i) { return v[i]; }
+};
+constexpr int kMergedLanes = 8;
+
+/// Lanes [lo, hi) of a ymm register as a vmaskmovps mask (empty when hi <= lo).
+MC_GEMM_INLINE __m256i lanes8(int64_t lo, int64_t hi) {
+  lo = lo < -1 ? -1 : (lo > 8 ? 8 : lo);
+  hi = hi < 0 ? 0 : (hi > 9 ? 9 : hi);
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(int(lo) - 1)),
+                          _mm256_cmpgt_epi32(_mm256_set1_epi32(int(hi)), idx));
+}
+
+/// As the AVX-512 mergeRun, for stride 1 and 2: lane l in [lo, hi) gets row[x0 + (l - shift)
+/// * S]. Masked loads never read (nor fault on) masked-off elements and give zeros there, so
+/// OR-ing them into the row leaves the other runs' lanes as they were. At stride 2 two loads
+/// cover a register's 16 elements (the taps and the odd ones between them) and a shuffle
+/// keeps the even ones.
+template <int NV, int64_t S>
+MC_GEMM_INLINE void mergeRun(MergedRow<NV> &r, const float *row, int64_t x0, int64_t lo,
+                             int64_t hi, int64_t shift) {
+  static_assert(S == 1 || S == 2, "AVX2 merges stride-1 and stride-2 runs");
+  const uintptr_t base = reinterpret_cast<uintptr_t>(row) + uintptr_t(x0 - shift * S) * 4u;
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    const int64_t l0 = lo - 8 * v, l1 = hi - 8 * v;
+    if (l1 <= 0 || l0 >= 8 || l1 <= l0)
+      continue;
+    const uintptr_t p = base + uintptr_t(32 * S) * uintptr_t(v);
+    if constexpr (S == 1) {
+      const __m256 x = _mm256_maskload_ps(reinterpret_cast<const float *>(p), lanes8(l0, l1));
+      r[v] = _mm256_or_ps(r[v], x);
+    } else {
+      // Elements [2 l0, 2 l1 - 1) of the 16 from p.
+      const int64_t e0 = 2 * (l0 < 0 ? 0 : l0), e1 = 2 * l1 - 1;
+      const __m256 a = _mm256_maskload_ps(reinterpret_cast<const float *>(p), lanes8(e0, e1));
+      const __m256 b =
+          _mm256_maskload_ps(reinterpret_cast<const float *>(p + 32u), lanes8(e0 - 8, e1 - 8));
+      // [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6]
+      const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+      const __m256 x = _mm256_castpd_ps(
+          _mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
+      r[v] = _mm256_or_ps(r[v], x);
+    }
+  }
+}
+
+/// Stores a merged row's NV vectors at d.
+template <int NV> MC_GEMM_INLINE void storeMergedRow(float *d, MergedRow<NV> &r) {
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v)
+    _mm256_storeu_ps(d + 8 * v, r[v]);
+}
 #else
 template <int NV> struct MergedRow {};
-template <int NV>
+constexpr int kMergedLanes = 1; // unused: no merged rows
+template <int NV, int64_t S>
 MC_GEMM_INLINE void mergeRun(MergedRow<NV> &, const float *, int64_t, int64_t, int64_t,
                              int64_t) {}
 template <int NV> MC_GEMM_INLINE void storeMergedRow(float *, MergedRow<NV> &) {}
@@ -634,24 +717,65 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
   // masked loads that put every run at its columns, then stored as whole vectors (cache
   // lines when the scratch is 64-byte aligned), instead of partial masked stores per run:
   // a 64-channel 56x56 3x3 conv 1.73 -> 1.68 ms.
+  // With AVX2 the same, at stride 1 and 2 (see MergedRow).
 #if defined(__AVX512F__) && defined(__GNUC__)
   constexpr bool kMergeRows = SW == 1 && NR % 16 == 0;
+#elif defined(__AVX2__) && defined(__FMA__) && defined(__GNUC__)
+  constexpr bool kMergeRows = (SW == 1 || SW == 2) && NR % 8 == 0;
 #else
   constexpr bool kMergeRows = false;
 #endif
+  constexpr int64_t L = Vec::kLanes;
+  constexpr bool kFastRuns = L > 1 && NR % L == 0 && (SW == 1 || (SW == 2 && L >= 8));
   for (int64_t q = 0; q < cols; q += NR) {
     const int64_t width = cols - q < NR ? cols - q : NR; // columns of this panel
     float *panel = dst + q / NR * (kc * NR);
     const int64_t oyFirst = (j0 + q) / OW, oxFirst = (j0 + q) % OW;
+    // A full panel inside one output row: each of its depth rows is one run, and most runs
+    // lie inside the image row (no padding), copied by whole-vector loads and stores without
+    // the run bookkeeping below. That bookkeeping costs as much as the copy itself, which
+    // matters when M is small (each packed float feeds only M FMAs): 64-channel 56x56 3x3
+    // conv on a Zen 3 (AVX2), 28% of the time in packing before.
+    const bool oneRun = width == NR && oxFirst + NR <= OW;
     for (int64_t k = 0; k < kc; ++k) {
       const int64_t r = p0 + k, j = r % KW, i = r / KW % KH, c = r / (KW * KH);
       const float *src = img + c * H * W;
+      if constexpr (kFastRuns) {
+        if (oneRun) {
+          const int64_t y = oyFirst * SH - PT + i * DH, x = oxFirst * SW + j * DW - PL;
+          float *d = panel + k * NR;
+          if (y < 0 || y >= H) {
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+            for (int v = 0; v < NR / L; ++v)
+              Vec::store(d + v * L, Vec::zero());
+            continue;
+          }
+          // The last vector reads up to element x + NR * SW - 1 (at stride 2 one past its last
+          // tap): inside the row.
+          if (x >= 0 && x + NR * SW <= W) {
+            const float *p = src + y * W + x;
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+            for (int v = 0; v < NR / L; ++v) {
+              if constexpr (SW == 1)
+                Vec::store(d + v * L, Vec::load(p + v * L));
+              else
+                Vec::store(d + v * L, Vec::loadStride2(p + 2 * v * L));
+            }
+            continue;
+          }
+        }
+      }
       // Output columns [lo, hi) of a row read inside the image row: 0 <= ox * SW + off < W.
       const int64_t off = j * DW - PL;
       int64_t lo, hi;
       insideColumns<W, OW, SW>(off, lo, hi);
       float *d = panel + k * NR;
-      MergedRow<kMergeRows ? NR / 16 : 1> rowv; // the depth row's NR floats, zeros at first
+      // The depth row's NR floats, zeros at first.
+      MergedRow<kMergeRows ? NR / kMergedLanes : 1> rowv;
       (void)rowv;
 #if defined(__GNUC__)
       // The image rows the next panel reads, into L2: each depth row reads from another
@@ -682,7 +806,8 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
           b = b < a ? a : (b > run ? run : b);
         }
         if constexpr (kMergeRows)
-          mergeRun(rowv, row, ox0 + off, jj + a, jj + b, jj);
+          mergeRun<kMergeRows ? NR / kMergedLanes : 1, SW>(rowv, row, ox0 * SW + off, jj + a,
+                                                           jj + b, jj);
         else
           gatherRun<Vec, SW>(d + jj, row, ox0 * SW + off, a, b, run);
         jj += run;

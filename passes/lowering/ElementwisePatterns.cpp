@@ -494,16 +494,16 @@ Value scalar(OpBuilder &b, Location loc, Operation *op, ValueRange args) {
       })
       .Case([&](IsNaNOp) -> Value { return cmpF(b, loc, FP::UNO, x, x); })
       .Case([&](IsInfOp o) -> Value {
+        // Only the comparisons the result uses: an unused one would be an unused variable
+        // in the generated C++ (-Werror=unused-variable).
+        if (!o.getDetectPositive() && !o.getDetectNegative())
+          return b.create<arith::ConstantOp>(loc, b.getBoolAttr(false));
         Value inf = cst(b, loc, x, INFINITY);
-        Value pos = cmpF(b, loc, FP::OEQ, x, inf);
-        Value neg = cmpF(b, loc, FP::OEQ, x, b.create<arith::NegFOp>(loc, inf));
+        auto pos = [&] { return cmpF(b, loc, FP::OEQ, x, inf); };
+        auto neg = [&] { return cmpF(b, loc, FP::OEQ, x, b.create<arith::NegFOp>(loc, inf)); };
         if (o.getDetectPositive() && o.getDetectNegative())
-          return b.create<arith::OrIOp>(loc, pos, neg);
-        if (o.getDetectPositive())
-          return pos;
-        if (o.getDetectNegative())
-          return neg;
-        return b.create<arith::ConstantOp>(loc, b.getBoolAttr(false));
+          return b.create<arith::OrIOp>(loc, pos(), neg());
+        return o.getDetectPositive() ? pos() : neg();
       })
       .Case([&](NotOp) -> Value { return b.create<arith::XOrIOp>(loc, x, cst(b, loc, x, 1)); })
       .Case([&](BitwiseNotOp) -> Value {

@@ -539,10 +539,17 @@ TEST(GemmKernel, ImplicitIm2col) {
   checkConvGemm<ConvGemmCfg<1, 1, 6, 2, 10, 10, 3, 3, 2, 2, 2, true, 8>>(1, 63);
   checkConvGemm<ConvGemmCfg<1, 1, 4, 4, 5, 5, 1, 1, 2, 0, 1, true, 8>>(2, 64); // 1x1 stride 2
   checkConvGemm<ConvGemmCfg<2, 3, 5, 2, 8, 9, 3, 3, 1, 1, 1, true, 8>>(2, 65); // 3 groups
+  // Panels inside one output row (the whole-vector copy of packBIm2col) at stride 1 with
+  // dilation 2, and at stride 2 (20 output columns from 40: the de-interleaving loads), with
+  // taps in and beyond the padding.
+  checkConvGemm<ConvGemmCfg<1, 1, 7, 2, 6, 37, 3, 3, 1, 2, 2, true, 16>>(1, 69);
+  checkConvGemm<ConvGemmCfg<1, 1, 7, 2, 9, 40, 3, 3, 2, 1, 1, true, 16>>(2, 70);
+  checkConvGemm<ConvGemmCfg<1, 1, 5, 3, 7, 41, 7, 7, 2, 3, 1, false, 32>>(1, 71);
   // 48-wide panels: rows of 50 and 27 output columns, stride 1 and 2, panels cut mid-row.
   checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 9, 2, 6, 50, 3, 3, 1, 1, 1, true, 16>>>(1, 66);
   checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 8, 3, 9, 54, 7, 7, 2, 3, 1, true, 64>>>(2, 67);
   checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 8, 2, 7, 70, 1, 1, 2, 0, 1, false, 8>>>(1, 68);
+  checkConvGemm<WideTileCfg<ConvGemmCfg<1, 1, 8, 2, 5, 100, 3, 3, 2, 1, 1, true, 16>>>(2, 72);
 }
 
 } // namespace
