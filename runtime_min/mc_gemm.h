@@ -125,6 +125,12 @@ struct Vec {
   static MC_GEMM_INLINE __m256i firstN(int64_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   }
+  // Lanes [lo, hi) as a vmaskmovps mask, both clamped to [0, 8] (empty when hi <= lo).
+  static MC_GEMM_INLINE __m256i lanes(int64_t lo, int64_t hi) {
+    lo = lo < 0 ? 0 : (lo > 8 ? 8 : lo);
+    hi = hi < 0 ? 0 : (hi > 8 ? 8 : hi);
+    return _mm256_andnot_si256(firstN(lo), firstN(hi));
+  }
   static MC_GEMM_INLINE T loadN(const float *p, int64_t n) {
     return _mm256_maskload_ps(p, firstN(n));
   }
@@ -132,12 +138,15 @@ struct Vec {
     _mm256_maskstore_ps(p, firstN(n), v);
   }
   static constexpr bool kHasLoadStride2 = false; // no masked stride-2 loads (loadStride2N)
+  // The even lanes of a, then those of b: [a0 a2 a4 a6 b0 b2 b4 b6].
+  static MC_GEMM_INLINE T evenLanes(T a, T b) {
+    // [a0 a2 b0 b2 | a4 a6 b4 b6], then the middle 64-bit halves swapped.
+    const T even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
+  }
   // p[0], p[2], ..., p[14]; reads p[0 .. 15].
   static MC_GEMM_INLINE T loadStride2(const float *p) {
-    // [p0 p2 p8 p10 | p4 p6 p12 p14] -> [p0 p2 p4 p6 p8 p10 p12 p14]
-    const T even = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8),
-                                     _MM_SHUFFLE(2, 0, 2, 0));
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
+    return evenLanes(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8));
   }
 };
 inline constexpr const char *kIsa = "avx2+fma";
@@ -594,18 +603,27 @@ MC_GEMM_INLINE void gatherRun(float *MC_GEMM_RESTRICT out, const float *MC_GEMM_
   }
 }
 
-#if defined(__AVX512F__) && defined(__GNUC__)
-/// One depth row of an im2col panel in registers (NR / 16 of them).
+/// One depth row of an im2col panel in registers (NR / Vec::kLanes of them), zeros at first;
+/// mergeRun fills it where the instruction set has masked loads (AVX-512, AVX2).
 template <int NV> struct MergedRow {
-  __m512 v[NV];
+  Vec::T v[NV];
   MergedRow() {
     for (int i = 0; i < NV; ++i)
-      v[i] = _mm512_setzero_ps();
+      v[i] = Vec::zero();
   }
-  __m512 &operator[](int i) { return v[i]; }
+  Vec::T &operator[](int i) { return v[i]; }
 };
-constexpr int kMergedLanes = 16;
 
+/// Stores a merged row's NV vectors at d.
+template <int NV> MC_GEMM_INLINE void storeMergedRow(float *d, MergedRow<NV> &r) {
+#if defined(__GNUC__)
+#pragma GCC unroll 4
+#endif
+  for (int v = 0; v < NV; ++v)
+    Vec::store(d + Vec::kLanes * v, r[v]);
+}
+
+#if defined(__AVX512F__) && defined(__GNUC__)
 /// Puts row[x0 + (l - shift) * S] into the lanes l in [lo, hi) of a merged row: one masked
 /// load per register the lanes touch, each from the address lane 0 of that register would
 /// have (outside the row for the other lanes, which are masked off and neither read nor
@@ -621,35 +639,10 @@ MC_GEMM_INLINE void mergeRun(MergedRow<NV> &r, const float *row, int64_t x0, int
       r[v] = _mm512_mask_loadu_ps(r[v], m, reinterpret_cast<const float *>(base + 64u * v));
 }
 
-/// Stores a merged row's NV vectors at d.
-template <int NV> MC_GEMM_INLINE void storeMergedRow(float *d, MergedRow<NV> &r) {
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v)
-    _mm512_storeu_ps(d + 16 * v, r[v]);
-}
 #elif defined(__AVX2__) && defined(__FMA__) && defined(__GNUC__)
-/// One depth row of an im2col panel in registers (NR / 8 of them). With AVX2 this is what
-/// keeps the packing off masked stores (vmaskmovps to memory), which AMD's Zen cores run as
-/// long microcoded sequences: on a Zen 3 a 64-channel 56x56 3x3 conv spent 31% of its time
-/// packing (see docs/Performance.md).
-template <int NV> struct MergedRow {
-  __m256 v[NV];
-  MergedRow() {
-    for (int i = 0; i < NV; ++i)
-      v[i] = _mm256_setzero_ps();
-  }
-  __m256 &operator[](int i) { return v[i]; }
-};
-constexpr int kMergedLanes = 8;
-
-/// Lanes [lo, hi) of a ymm register as a vmaskmovps mask (empty when hi <= lo).
-MC_GEMM_INLINE __m256i lanes8(int64_t lo, int64_t hi) {
-  lo = lo < -1 ? -1 : (lo > 8 ? 8 : lo);
-  hi = hi < 0 ? 0 : (hi > 9 ? 9 : hi);
-  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(int(lo) - 1)),
-                          _mm256_cmpgt_epi32(_mm256_set1_epi32(int(hi)), idx));
-}
+// With AVX2 merged rows are what keep the packing off masked stores (vmaskmovps to memory),
+// which AMD's Zen cores run as long microcoded sequences: on a Zen 3 a 64-channel 56x56 3x3
+// conv spent 31% of its time packing (see docs/Performance.md).
 
 /// As the AVX-512 mergeRun, for stride 1 and 2: lane l in [lo, hi) gets row[x0 + (l - shift)
 /// * S]. Masked loads never read (nor fault on) masked-off elements and give zeros there, so
@@ -668,36 +661,23 @@ MC_GEMM_INLINE void mergeRun(MergedRow<NV> &r, const float *row, int64_t x0, int
       continue;
     const uintptr_t p = base + uintptr_t(32 * S) * uintptr_t(v);
     if constexpr (S == 1) {
-      const __m256 x = _mm256_maskload_ps(reinterpret_cast<const float *>(p), lanes8(l0, l1));
+      const __m256 x = _mm256_maskload_ps(reinterpret_cast<const float *>(p), Vec::lanes(l0, l1));
       r[v] = _mm256_or_ps(r[v], x);
     } else {
       // Elements [2 l0, 2 l1 - 1) of the 16 from p.
       const int64_t e0 = 2 * (l0 < 0 ? 0 : l0), e1 = 2 * l1 - 1;
-      const __m256 a = _mm256_maskload_ps(reinterpret_cast<const float *>(p), lanes8(e0, e1));
+      const __m256 a = _mm256_maskload_ps(reinterpret_cast<const float *>(p), Vec::lanes(e0, e1));
       const __m256 b =
-          _mm256_maskload_ps(reinterpret_cast<const float *>(p + 32u), lanes8(e0 - 8, e1 - 8));
-      // [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6]
-      const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-      const __m256 x = _mm256_castpd_ps(
-          _mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
-      r[v] = _mm256_or_ps(r[v], x);
+          _mm256_maskload_ps(reinterpret_cast<const float *>(p + 32u), Vec::lanes(e0 - 8, e1 - 8));
+      r[v] = _mm256_or_ps(r[v], Vec::evenLanes(a, b));
     }
   }
 }
 
-/// Stores a merged row's NV vectors at d.
-template <int NV> MC_GEMM_INLINE void storeMergedRow(float *d, MergedRow<NV> &r) {
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v)
-    _mm256_storeu_ps(d + 8 * v, r[v]);
-}
 #else
-template <int NV> struct MergedRow {};
-constexpr int kMergedLanes = 1; // unused: no merged rows
 template <int NV, int64_t S>
 MC_GEMM_INLINE void mergeRun(MergedRow<NV> &, const float *, int64_t, int64_t, int64_t,
                              int64_t) {}
-template <int NV> MC_GEMM_INLINE void storeMergedRow(float *, MergedRow<NV> &) {}
 #endif
 
 /// Packs like packB, but B is the im2col unfolding of one image group (C x H x W with
@@ -775,7 +755,7 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
       insideColumns<W, OW, SW>(off, lo, hi);
       float *d = panel + k * NR;
       // The depth row's NR floats, zeros at first.
-      MergedRow<kMergeRows ? NR / kMergedLanes : 1> rowv;
+      MergedRow<kMergeRows ? NR / L : 1> rowv;
       (void)rowv;
 #if defined(__GNUC__)
       // The image rows the next panel reads, into L2: each depth row reads from another
@@ -806,8 +786,7 @@ MC_GEMM_INLINE void packBIm2col(const float *MC_GEMM_RESTRICT img, int64_t j0, i
           b = b < a ? a : (b > run ? run : b);
         }
         if constexpr (kMergeRows)
-          mergeRun<kMergeRows ? NR / kMergedLanes : 1, SW>(rowv, row, ox0 * SW + off, jj + a,
-                                                           jj + b, jj);
+          mergeRun<kMergeRows ? NR / L : 1, SW>(rowv, row, ox0 * SW + off, jj + a, jj + b, jj);
         else
           gatherRun<Vec, SW>(d + jj, row, ox0 * SW + off, a, b, run);
         jj += run;
